@@ -1,0 +1,63 @@
+using System;
+using Wick.Interop;
+using Wick.Native;
+
+namespace Wick;
+
+public sealed partial class Tensor
+{
+    /// <summary>This tensor with another dtype and/or device (a new reference to the same tensor when nothing changes, unless copy is true).</summary>
+    public unsafe Tensor To(DType dtype, Device device, bool copy = false)
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_tensor_to(Handle, (wk_dtype)dtype, (wk_device_type)device.Type, device.Index, copy ? 1 : 0, &r));
+        GC.KeepAlive(this);
+        return new Tensor(r);
+    }
+
+    /// <summary>This tensor converted to a dtype (float to integer truncates toward zero; to Float16/BFloat16 rounds to nearest even).</summary>
+    public Tensor To(DType dtype) => To(dtype, Device);
+
+    /// <summary>This tensor on another device.</summary>
+    public Tensor To(Device device) => To(DType, device);
+
+    /// <summary>This tensor in host memory.</summary>
+    public Tensor Cpu() => To(DType, Device.Cpu);
+
+    /// <summary>A contiguous tensor with the same values (a new reference to this one if already contiguous).</summary>
+    public unsafe Tensor Contiguous()
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_tensor_contiguous(Handle, &r));
+        GC.KeepAlive(this);
+        return new Tensor(r);
+    }
+
+    /// <summary>A copy with its own memory.</summary>
+    public unsafe Tensor Clone()
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_tensor_clone(Handle, &r));
+        GC.KeepAlive(this);
+        return new Tensor(r);
+    }
+
+    /// <summary>Copies <paramref name="source"/> (broadcast and converted) into this tensor; returns this tensor.</summary>
+    public Tensor CopyFrom(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Ensure.Ok(NativeMethods.wk_tensor_copy_(Handle, source.Handle));
+        GC.KeepAlive(this);
+        GC.KeepAlive(source);
+        return this;
+    }
+
+    /// <summary>Sets every element to <paramref name="value"/>; returns this tensor.</summary>
+    public unsafe Tensor Fill(double value)
+    {
+        wk_scalar s = Scalars.For(DType, value);
+        Ensure.Ok(NativeMethods.wk_tensor_fill_(Handle, &s));
+        GC.KeepAlive(this);
+        return this;
+    }
+}

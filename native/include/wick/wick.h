@@ -1,0 +1,362 @@
+/*
+ * wick.h: the whole public C ABI of the Wick native core.
+ *
+ * Rules (see DESIGN.md):
+ *  - every function returns wk_status and writes results through out-parameters;
+ *  - nothing throws or aborts across this boundary: on failure the status is non-zero and
+ *    wk_last_error() gives a message for the calling thread;
+ *  - handles are opaque and refcounted: every handle written to an out-parameter is owned by the
+ *    caller and must be released once with the matching *_release function;
+ *  - enum values are explicit and append-only: they are ABI (and file-format) ids.
+ *
+ * The managed bindings (bindings/Wick.Native/NativeMethods.g.cs) are generated from this file.
+ */
+#ifndef WICK_H
+#define WICK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  if defined(WICK_BUILDING)
+#    define WK_API __declspec(dllexport)
+#  else
+#    define WK_API __declspec(dllimport)
+#  endif
+#else
+#  define WK_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped whenever a declaration changes incompatibly; the managed layer checks it at load. */
+#define WK_ABI_VERSION 1
+/* Largest number of dimensions a tensor may have. */
+#define WK_MAX_DIMS 16
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status codes and errors                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum wk_status {
+    WK_OK = 0,
+    WK_ERR_INVALID_ARGUMENT = 1, /* a value the operation does not accept */
+    WK_ERR_SHAPE = 2,            /* shapes that do not fit together */
+    WK_ERR_DTYPE = 3,            /* a dtype the operation does not support */
+    WK_ERR_INDEX = 4,            /* an index or dimension out of range */
+    WK_ERR_OUT_OF_MEMORY = 5,
+    WK_ERR_DEVICE = 6,           /* device unavailable, or tensors on different devices */
+    WK_ERR_NOT_IMPLEMENTED = 7,
+    WK_ERR_IO = 8,               /* a file that cannot be read or written, or is malformed */
+    WK_ERR_NULL_HANDLE = 9,      /* a null or already released handle */
+    WK_ERR_INTERNAL = 10,        /* a bug in Wick: please report it */
+    WK_ERR_STATUS_COUNT = 11
+} wk_status;
+
+/* The message of the last failed call on this thread. The pointer stays valid until the next
+ * failing call on the same thread. */
+WK_API wk_status wk_last_error(const char** message);
+
+/* The ABI version the library was built with (WK_ABI_VERSION). */
+WK_API wk_status wk_abi_version(int32_t* version);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Element types and devices                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum wk_dtype {
+    WK_DTYPE_F32 = 0,
+    WK_DTYPE_F64 = 1,
+    WK_DTYPE_F16 = 2,
+    WK_DTYPE_BF16 = 3,
+    WK_DTYPE_I64 = 4,
+    WK_DTYPE_I32 = 5,
+    WK_DTYPE_I16 = 6,
+    WK_DTYPE_I8 = 7,
+    WK_DTYPE_U8 = 8,
+    WK_DTYPE_BOOL = 9,
+    WK_DTYPE_COUNT = 10
+} wk_dtype;
+
+typedef enum wk_device_type {
+    WK_DEVICE_CPU = 0,
+    WK_DEVICE_CUDA = 1,
+    WK_DEVICE_TYPE_COUNT = 2
+} wk_device_type;
+
+/* A scalar operand: its kind decides type promotion as in PyTorch (an integral tensor times a
+ * float scalar gives the default float dtype; times an integer scalar it stays integral). */
+typedef enum wk_scalar_kind {
+    WK_SCALAR_INT = 0,
+    WK_SCALAR_FLOAT = 1,
+    WK_SCALAR_BOOL = 2
+} wk_scalar_kind;
+
+typedef struct wk_scalar {
+    int32_t kind;   /* wk_scalar_kind */
+    int32_t unused; /* keeps the layout explicit: 8-byte alignment for the values */
+    double f;       /* the value when kind is WK_SCALAR_FLOAT */
+    int64_t i;      /* the value when kind is WK_SCALAR_INT or WK_SCALAR_BOOL (0 or 1) */
+} wk_scalar;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tensors: lifetime, creation, inspection                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A tensor is a view (sizes, strides in elements, offset, dtype) of a refcounted storage. */
+typedef struct wk_tensor_s* wk_tensor;
+
+WK_API wk_status wk_tensor_retain(wk_tensor t);
+WK_API wk_status wk_tensor_release(wk_tensor t);
+
+/* Uninitialised contents. sizes may be NULL when ndim is 0 (a scalar tensor). */
+WK_API wk_status wk_tensor_empty(const int64_t* sizes, int32_t ndim, wk_dtype dtype,
+                                 wk_device_type device, int32_t device_index, wk_tensor* out);
+WK_API wk_status wk_tensor_full(const int64_t* sizes, int32_t ndim, wk_dtype dtype,
+                                wk_device_type device, int32_t device_index, const wk_scalar* value,
+                                wk_tensor* out);
+/* Copies nbytes of row-major host data; nbytes must equal numel * element size. */
+WK_API wk_status wk_tensor_from_data(const void* data, size_t nbytes, const int64_t* sizes,
+                                     int32_t ndim, wk_dtype dtype, wk_device_type device,
+                                     int32_t device_index, wk_tensor* out);
+/* Values start, start+step, ... up to but excluding end. */
+WK_API wk_status wk_tensor_arange(double start, double end, double step, wk_dtype dtype,
+                                  wk_device_type device, int32_t device_index, wk_tensor* out);
+WK_API wk_status wk_tensor_linspace(double start, double end, int64_t steps, wk_dtype dtype,
+                                    wk_device_type device, int32_t device_index, wk_tensor* out);
+WK_API wk_status wk_tensor_eye(int64_t rows, int64_t cols, wk_dtype dtype, wk_device_type device,
+                               int32_t device_index, wk_tensor* out);
+
+WK_API wk_status wk_tensor_ndim(wk_tensor t, int32_t* ndim);
+/* Writes ndim sizes; capacity is the length of the sizes array. */
+WK_API wk_status wk_tensor_sizes(wk_tensor t, int64_t* sizes, int32_t capacity);
+WK_API wk_status wk_tensor_strides(wk_tensor t, int64_t* strides, int32_t capacity);
+WK_API wk_status wk_tensor_offset(wk_tensor t, int64_t* offset);
+WK_API wk_status wk_tensor_numel(wk_tensor t, int64_t* numel);
+WK_API wk_status wk_tensor_dtype(wk_tensor t, wk_dtype* dtype);
+WK_API wk_status wk_tensor_device(wk_tensor t, wk_device_type* device, int32_t* device_index);
+WK_API wk_status wk_tensor_is_contiguous(wk_tensor t, int32_t* contiguous);
+/* The storage's version counter: bumped by every in-place write through any of its views. */
+WK_API wk_status wk_tensor_version(wk_tensor t, int64_t* version);
+/* An id shared by all views of one storage (for aliasing checks). */
+WK_API wk_status wk_tensor_storage_id(wk_tensor t, uint64_t* id);
+/* Address of the first element of a CPU tensor (storage data + offset). */
+WK_API wk_status wk_tensor_data_ptr(wk_tensor t, void** data);
+/* Copies the tensor's elements, row-major, to host memory; nbytes must equal numel * element size. */
+WK_API wk_status wk_tensor_copy_to_host(wk_tensor t, void* data, size_t nbytes);
+/* The single element of a one-element tensor, converted. */
+WK_API wk_status wk_tensor_item(wk_tensor t, wk_scalar* value);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Views: share storage, never copy                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A view with new sizes (one size may be -1); fails when the strides do not allow it. */
+WK_API wk_status wk_tensor_view(wk_tensor t, const int64_t* sizes, int32_t ndim, wk_tensor* out);
+/* Like view, but copies when the strides do not allow a view. */
+WK_API wk_status wk_tensor_reshape(wk_tensor t, const int64_t* sizes, int32_t ndim, wk_tensor* out);
+WK_API wk_status wk_tensor_transpose(wk_tensor t, int32_t dim0, int32_t dim1, wk_tensor* out);
+WK_API wk_status wk_tensor_permute(wk_tensor t, const int32_t* dims, int32_t ndim, wk_tensor* out);
+/* Sizes of -1 keep the existing size; new leading dimensions may be added. */
+WK_API wk_status wk_tensor_expand(wk_tensor t, const int64_t* sizes, int32_t ndim, wk_tensor* out);
+/* Elements start, start+step, ... < end along dim; start and end are clamped like Python slices
+ * (negative values count from the end); step must be positive. */
+WK_API wk_status wk_tensor_slice(wk_tensor t, int32_t dim, int64_t start, int64_t end, int64_t step,
+                                 wk_tensor* out);
+/* Removes dim, keeping the given index (negative counts from the end). */
+WK_API wk_status wk_tensor_select(wk_tensor t, int32_t dim, int64_t index, wk_tensor* out);
+/* Removes dim if its size is 1; all_dims != 0 removes every dimension of size 1. */
+WK_API wk_status wk_tensor_squeeze(wk_tensor t, int32_t dim, int32_t all_dims, wk_tensor* out);
+WK_API wk_status wk_tensor_unsqueeze(wk_tensor t, int32_t dim, wk_tensor* out);
+WK_API wk_status wk_tensor_flatten(wk_tensor t, int32_t start_dim, int32_t end_dim, wk_tensor* out);
+/* Explicit sizes, strides (elements) and storage offset over t's storage; checked to stay inside it. */
+WK_API wk_status wk_tensor_as_strided(wk_tensor t, const int64_t* sizes, const int64_t* strides,
+                                      int32_t ndim, int64_t offset, wk_tensor* out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Copies and conversions                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/* t itself (retained) when already contiguous, else a contiguous copy. */
+WK_API wk_status wk_tensor_contiguous(wk_tensor t, wk_tensor* out);
+WK_API wk_status wk_tensor_clone(wk_tensor t, wk_tensor* out);
+/* A tensor of the given dtype and device; t itself (retained) when nothing changes and copy == 0.
+ * Float to f16/bf16 rounds to nearest even; float to integer truncates toward zero. */
+WK_API wk_status wk_tensor_to(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index,
+                              int32_t copy, wk_tensor* out);
+/* dst[...] = src, broadcasting src to dst's shape and converting its dtype. Bumps dst's version. */
+WK_API wk_status wk_tensor_copy_(wk_tensor dst, wk_tensor src);
+WK_API wk_status wk_tensor_fill_(wk_tensor t, const wk_scalar* value);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Random numbers: Philox 4x32-10, counter-based                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Element i of a fill depends only on (seed, offset, i), so a seed gives the same numbers on
+ * every device and thread count. Each fill advances the generator's offset. */
+typedef struct wk_generator_s* wk_generator;
+
+typedef enum wk_random_dist {
+    WK_RANDOM_UNIFORM = 0,   /* a <= x < b */
+    WK_RANDOM_NORMAL = 1,    /* mean a, standard deviation b */
+    WK_RANDOM_INTEGERS = 2,  /* integers a <= x < b */
+    WK_RANDOM_BERNOULLI = 3  /* 1 with probability a, else 0 */
+} wk_random_dist;
+
+WK_API wk_status wk_generator_create(uint64_t seed, wk_generator* out);
+WK_API wk_status wk_generator_release(wk_generator g);
+/* The process-wide generator used when NULL is passed; not owned by the caller. */
+WK_API wk_status wk_generator_default(wk_generator* out);
+WK_API wk_status wk_generator_set_state(wk_generator g, uint64_t seed, uint64_t offset);
+WK_API wk_status wk_generator_get_state(wk_generator g, uint64_t* seed, uint64_t* offset);
+/* Fills t in place; g may be NULL for the default generator. Bumps t's version. */
+WK_API wk_status wk_random_fill_(wk_tensor t, wk_random_dist dist, double a, double b, wk_generator g);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Elementwise operations                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+/* Every operation takes an optional out tensor: NULL allocates the result; otherwise the result
+ * is written into out (which must have the result's shape and a dtype it can hold; out may alias
+ * an input for in-place updates) and *result is a new reference to out. */
+
+typedef enum wk_unary_op {
+    WK_UNARY_NEG = 0,
+    WK_UNARY_ABS = 1,
+    WK_UNARY_SIGN = 2,
+    WK_UNARY_EXP = 3,
+    WK_UNARY_EXPM1 = 4,
+    WK_UNARY_LOG = 5,
+    WK_UNARY_LOG1P = 6,
+    WK_UNARY_LOG2 = 7,
+    WK_UNARY_SQRT = 8,
+    WK_UNARY_RSQRT = 9,
+    WK_UNARY_RECIPROCAL = 10,
+    WK_UNARY_SQUARE = 11,
+    WK_UNARY_SIN = 12,
+    WK_UNARY_COS = 13,
+    WK_UNARY_TAN = 14,
+    WK_UNARY_TANH = 15,
+    WK_UNARY_SIGMOID = 16,
+    WK_UNARY_RELU = 17,
+    WK_UNARY_GELU = 18,       /* erf form */
+    WK_UNARY_GELU_TANH = 19,  /* tanh approximation */
+    WK_UNARY_SILU = 20,
+    WK_UNARY_SOFTPLUS = 21,   /* p0 = beta, p1 = threshold */
+    WK_UNARY_ELU = 22,        /* p0 = alpha */
+    WK_UNARY_LEAKY_RELU = 23, /* p0 = negative slope */
+    WK_UNARY_ERF = 24,
+    WK_UNARY_FLOOR = 25,
+    WK_UNARY_CEIL = 26,
+    WK_UNARY_ROUND = 27,      /* half to even */
+    WK_UNARY_TRUNC = 28,
+    WK_UNARY_CLAMP = 29,      /* p0 = min, p1 = max; NaN means no bound */
+    WK_UNARY_ISNAN = 30,
+    WK_UNARY_ISINF = 31,
+    WK_UNARY_ISFINITE = 32,
+    WK_UNARY_LOGICAL_NOT = 33,
+    WK_UNARY_ASIN = 34,
+    WK_UNARY_ACOS = 35,
+    WK_UNARY_ATAN = 36,
+    WK_UNARY_SINH = 37,
+    WK_UNARY_COSH = 38,
+    WK_UNARY_LOG10 = 39,
+    WK_UNARY_EXP2 = 40,
+    WK_UNARY_OP_COUNT = 41
+} wk_unary_op;
+
+WK_API wk_status wk_op_unary(wk_unary_op op, wk_tensor x, double p0, double p1, wk_tensor out,
+                             wk_tensor* result);
+
+typedef enum wk_binary_op {
+    WK_BINARY_ADD = 0,
+    WK_BINARY_SUB = 1,
+    WK_BINARY_MUL = 2,
+    WK_BINARY_DIV = 3,         /* true division: integers give the default float dtype */
+    WK_BINARY_FLOOR_DIV = 4,
+    WK_BINARY_REMAINDER = 5,   /* sign of the divisor, as Python's % */
+    WK_BINARY_POW = 6,
+    WK_BINARY_ATAN2 = 7,
+    WK_BINARY_MAXIMUM = 8,
+    WK_BINARY_MINIMUM = 9,
+    WK_BINARY_EQ = 10,
+    WK_BINARY_NE = 11,
+    WK_BINARY_LT = 12,
+    WK_BINARY_LE = 13,
+    WK_BINARY_GT = 14,
+    WK_BINARY_GE = 15,
+    WK_BINARY_LOGICAL_AND = 16,
+    WK_BINARY_LOGICAL_OR = 17,
+    WK_BINARY_LOGICAL_XOR = 18,
+    WK_BINARY_BITWISE_AND = 19,
+    WK_BINARY_BITWISE_OR = 20,
+    WK_BINARY_BITWISE_XOR = 21,
+    WK_BINARY_FMOD = 22,       /* sign of the dividend, as C's fmod */
+    WK_BINARY_OP_COUNT = 23
+} wk_binary_op;
+
+WK_API wk_status wk_op_binary(wk_binary_op op, wk_tensor a, wk_tensor b, wk_tensor out,
+                              wk_tensor* result);
+/* a op s, or s op a when reverse != 0. */
+WK_API wk_status wk_op_binary_scalar(wk_binary_op op, wk_tensor a, const wk_scalar* s, int32_t reverse,
+                                     wk_tensor out, wk_tensor* result);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reductions                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef enum wk_reduce_op {
+    WK_REDUCE_SUM = 0,
+    WK_REDUCE_MEAN = 1,
+    WK_REDUCE_PROD = 2,
+    WK_REDUCE_MAX = 3,        /* amax: values only */
+    WK_REDUCE_MIN = 4,        /* amin: values only */
+    WK_REDUCE_VAR = 5,        /* param = correction */
+    WK_REDUCE_STD = 6,        /* param = correction */
+    WK_REDUCE_NORM = 7,       /* param = p (1, 2, or infinity) */
+    WK_REDUCE_LOGSUMEXP = 8,
+    WK_REDUCE_ALL = 9,
+    WK_REDUCE_ANY = 10,
+    WK_REDUCE_ARGMAX = 11,    /* one dim, or all dims of the flattened tensor */
+    WK_REDUCE_ARGMIN = 12,
+    WK_REDUCE_OP_COUNT = 13
+} wk_reduce_op;
+
+/* Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype < 0 keeps the default
+ * result dtype (sum of integers or bools gives i64; mean needs a floating dtype). */
+WK_API wk_status wk_op_reduce(wk_reduce_op op, wk_tensor x, const int32_t* dims, int32_t ndims,
+                              int32_t keepdim, double param, int32_t dtype, wk_tensor out,
+                              wk_tensor* result);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Linear algebra                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions. */
+WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Memory statistics                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct wk_memory_stats {
+    int64_t live_tensors;    /* tensor handles not yet released (all devices) */
+    int64_t allocated_bytes; /* bytes in storages in use on the device */
+    int64_t peak_bytes;      /* largest allocated_bytes since start or the last reset */
+    int64_t reserved_bytes;  /* allocated plus cached by the allocator */
+} wk_memory_stats;
+
+WK_API wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats);
+WK_API wk_status wk_memory_reset_peak(wk_device_type device, int32_t device_index);
+/* Returns cached, unused blocks to the system. */
+WK_API wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index);
+/* Address of a process-wide counter of bytes held by live host storages, for cheap polling by
+ * a garbage-collected host (memory pressure). Read it atomically; it stays valid forever. */
+WK_API wk_status wk_memory_host_counter(const int64_t** counter);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WICK_H */

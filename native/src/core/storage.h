@@ -1,0 +1,47 @@
+// A refcounted block of device memory shared by all views of it. The version counter is bumped
+// by every in-place write so autograd can tell when a tensor it saved has been modified.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/device.h"
+#include "core/ref.h"
+
+namespace wick {
+
+struct Backend;
+
+class Storage {
+public:
+    // Allocates nbytes on the device through its backend's allocator.
+    static Ref<Storage> allocate(Device device, size_t nbytes);
+
+    void* data() const { return data_; }
+    size_t nbytes() const { return nbytes_; }
+    Device device() const { return device_; }
+    uint64_t id() const { return id_; }
+
+    int64_t version() const { return version_.load(std::memory_order_relaxed); }
+    void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
+    void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void release() {
+        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+
+private:
+    Storage(void* data, size_t nbytes, Device device, const Backend* backend);
+    ~Storage();
+
+    std::atomic<int32_t> refs_{1};
+    std::atomic<int64_t> version_{0};
+    void* data_;
+    size_t nbytes_;
+    Device device_;
+    const Backend* backend_;
+    uint64_t id_;
+};
+
+}  // namespace wick

@@ -1,0 +1,49 @@
+// The CPU backend's table: always present, built into libwick.
+#include <cstring>
+
+#include "core/backend.h"
+#include "core/host_allocator.h"
+#include "cpu/guarded.h"
+#include "cpu/kernels.h"
+
+namespace wick {
+
+namespace cpu {
+namespace {
+
+void allocate(int32_t, size_t nbytes, void** out) { *out = host_allocate(nbytes); }
+void deallocate(int32_t, void* ptr, size_t nbytes) { host_deallocate(ptr, nbytes); }
+void stats(int32_t, MemoryStats* out) { *out = host_memory_stats(); }
+void reset_peak(int32_t) { host_reset_peak(); }
+void empty_cache(int32_t) { host_empty_cache(); }
+void copy_bytes_to_host(int32_t, void* dst, const void* src, size_t n) { std::memcpy(dst, src, n); }
+void copy_bytes_from_host(int32_t, void* dst, const void* src, size_t n) { std::memcpy(dst, src, n); }
+void device_count(int32_t* out) { *out = 1; }
+
+const ElementwiseKernels kElementwise = {
+    guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
+};
+const ReduceKernels kReduce = {guarded<&reduce>};
+const LinalgKernels kLinalg = {guarded<&bmm>};
+const RandomKernels kRandom = {guarded<&random_fill>};
+
+const Backend kCpu = {
+    kBackendAbiVersion,
+    DeviceType::CPU,
+    "cpu",
+    guarded<&device_count>,
+    &last_error_message,
+    MemoryKernels{guarded<&allocate>, guarded<&deallocate>, guarded<&stats>, guarded<&reset_peak>,
+                  guarded<&empty_cache>, guarded<&copy_bytes_to_host>, guarded<&copy_bytes_from_host>},
+    &kElementwise,
+    &kReduce,
+    &kLinalg,
+    &kRandom,
+};
+
+}  // namespace
+}  // namespace cpu
+
+const Backend& cpu_backend() { return cpu::kCpu; }
+
+}  // namespace wick
