@@ -69,6 +69,13 @@ struct RandomKernels {
     wk_status (*fill)(const View& out, wk_random_dist dist, double a, double b, uint64_t seed, uint64_t offset);
 };
 
+// Families added by later work live in their own headers (one concept per file); each is a table
+// of kernels the CPU backend fills completely and the CUDA backend fills as it grows (null = not
+// implemented there, reported as such).
+struct ShapeKernels;  // core/kernels_shape.h: indexing, joining, sorting, scans
+struct NNKernels;     // core/kernels_nn.h: softmax, convolution, pooling, normalisation, embedding
+struct OptimKernels;  // core/kernels_optim.h: fused optimizer updates
+
 struct Backend {
     int32_t abi_version;
     DeviceType type;
@@ -80,6 +87,9 @@ struct Backend {
     const ReduceKernels* reduce;
     const LinalgKernels* linalg;
     const RandomKernels* random;
+    const ShapeKernels* shape;
+    const NNKernels* nn;
+    const OptimKernels* optim;
 };
 
 // The backend for a device; throws a device error saying how to get it when it is not available.

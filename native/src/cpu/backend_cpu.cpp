@@ -2,6 +2,9 @@
 #include <cstring>
 
 #include "core/backend.h"
+#include "core/kernels_nn.h"
+#include "core/kernels_optim.h"
+#include "core/kernels_shape.h"
 #include "core/host_allocator.h"
 #include "cpu/guarded.h"
 #include "cpu/kernels.h"
@@ -9,6 +12,12 @@
 namespace wick {
 
 namespace cpu {
+
+// Family tables defined beside their kernels (cpu/table_*.cpp).
+extern const ShapeKernels kCpuShapeKernels;
+extern const NNKernels kCpuNnKernels;
+extern const OptimKernels kCpuOptimKernels;
+
 namespace {
 
 void allocate(int32_t, size_t nbytes, void** out) { *out = host_allocate(nbytes); }
@@ -39,6 +48,9 @@ const Backend kCpu = {
     &kReduce,
     &kLinalg,
     &kRandom,
+    &kCpuShapeKernels,
+    &kCpuNnKernels,
+    &kCpuOptimKernels,
 };
 
 }  // namespace
