@@ -164,6 +164,82 @@ internal enum wk_reduce_op : int
     WK_REDUCE_OP_COUNT = 13,
 }
 
+/// <summary>
+/// SGD: g = grad (negated if maximize) + weight_decay * param;
+/// with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
+/// g = nesterov ? g + momentum * buf : buf; then param -= lr * g.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_sgd_options
+{
+    public double lr;
+    public double momentum;
+    public double dampening;
+    public double weight_decay;
+    public int nesterov; // non-zero: Nesterov momentum (needs momentum > 0 and dampening 0)
+    public int maximize; // non-zero: ascend the objective
+    public int first_step; // non-zero: the momentum buffer is initialised from this step's g
+    public int unused; // keeps the layout explicit
+}
+
+/// <summary>
+/// Adam and AdamW: with t = step (1 on the first call),
+/// g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
+/// multiplies param by 1 - lr * weight_decay instead;
+/// exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+/// with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
+/// denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adam_options
+{
+    public double lr;
+    public double beta1;
+    public double beta2;
+    public double eps;
+    public double weight_decay;
+    public long step; // the step being taken, from 1
+    public int amsgrad; // non-zero: keep the running maximum of exp_avg_sq
+    public int decoupled_weight_decay; // non-zero: AdamW's weight decay
+    public int maximize;
+    public int unused;
+}
+
+/// <summary>
+/// RMSprop: g = grad (negated if maximize) + weight_decay * param;
+/// square_avg = alpha * square_avg + (1 - alpha) * g * g;
+/// centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
+/// else avg = sqrt(square_avg) + eps;
+/// with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_rmsprop_options
+{
+    public double lr;
+    public double alpha;
+    public double eps;
+    public double weight_decay;
+    public double momentum;
+    public int centered;
+    public int maximize;
+}
+
+/// <summary>
+/// Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
+/// clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adagrad_options
+{
+    public double lr;
+    public double lr_decay;
+    public double weight_decay;
+    public double eps;
+    public long step;
+    public int maximize;
+    public int unused;
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct wk_memory_stats
 {
@@ -518,6 +594,35 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_matmul")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// momentum_buffer is required when momentum != 0 and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer, const wk_sgd_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_sgd_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_sgd_step(nint param, nint grad, nint momentum_buffer, wk_sgd_options* options);
+
+    /// <summary>
+    /// max_exp_avg_sq is required with amsgrad and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq, wk_tensor max_exp_avg_sq, const wk_adam_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adam_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adam_step(nint param, nint grad, nint exp_avg, nint exp_avg_sq, nint max_exp_avg_sq, wk_adam_options* options);
+
+    /// <summary>
+    /// grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg, wk_tensor momentum_buffer, const wk_rmsprop_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_rmsprop_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_rmsprop_step(nint param, nint grad, nint square_avg, nint grad_avg, nint momentum_buffer, wk_rmsprop_options* options);
+
+    // C: wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum, const wk_adagrad_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adagrad_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adagrad_step(nint param, nint grad, nint state_sum, wk_adagrad_options* options);
 
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]

@@ -14,7 +14,7 @@ namespace Wick;
 /// </summary>
 public sealed partial class Tensor : IDisposable
 {
-    private readonly TensorHandle _handle;
+    private TensorHandle _handle;  // replaced only by SetData (Module.To)
     private int _ndim = -1;
     private int _dtype = -1;
 

@@ -357,7 +357,87 @@ WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor
 /* ------------------------------------------------------------------------------------------ */
 /* Optimizer steps                                                                             */
 /* ------------------------------------------------------------------------------------------ */
-/* fused per-parameter updates (SGD, Adam, AdamW, RMSprop, Adagrad) */
+/* Fused per-parameter updates: each call reads the gradient and updates the parameter and its state
+ * buffers in one pass, following PyTorch's documented algorithms (torch.optim) step for step.
+ * param, grad and every state buffer must have the same shape and the same floating dtype (float32
+ * or float64) and live on one device; param and the state buffers are updated in place (their
+ * versions are bumped). A state buffer that an option does not use may be NULL. The optimizer's
+ * step count and per-group hyperparameters come in an options struct. */
+
+/* SGD: g = grad (negated if maximize) + weight_decay * param;
+ * with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
+ * g = nesterov ? g + momentum * buf : buf; then param -= lr * g. */
+typedef struct wk_sgd_options {
+    double lr;
+    double momentum;
+    double dampening;
+    double weight_decay;
+    int32_t nesterov;   /* non-zero: Nesterov momentum (needs momentum > 0 and dampening 0) */
+    int32_t maximize;   /* non-zero: ascend the objective */
+    int32_t first_step; /* non-zero: the momentum buffer is initialised from this step's g */
+    int32_t unused;     /* keeps the layout explicit */
+} wk_sgd_options;
+
+/* momentum_buffer is required when momentum != 0 and ignored otherwise. */
+WK_API wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer,
+                                   const wk_sgd_options* options);
+
+/* Adam and AdamW: with t = step (1 on the first call),
+ * g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
+ * multiplies param by 1 - lr * weight_decay instead;
+ * exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+ * with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
+ * denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom. */
+typedef struct wk_adam_options {
+    double lr;
+    double beta1;
+    double beta2;
+    double eps;
+    double weight_decay;
+    int64_t step;                   /* the step being taken, from 1 */
+    int32_t amsgrad;                /* non-zero: keep the running maximum of exp_avg_sq */
+    int32_t decoupled_weight_decay; /* non-zero: AdamW's weight decay */
+    int32_t maximize;
+    int32_t unused;
+} wk_adam_options;
+
+/* max_exp_avg_sq is required with amsgrad and ignored otherwise. */
+WK_API wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq,
+                                    wk_tensor max_exp_avg_sq, const wk_adam_options* options);
+
+/* RMSprop: g = grad (negated if maximize) + weight_decay * param;
+ * square_avg = alpha * square_avg + (1 - alpha) * g * g;
+ * centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
+ * else avg = sqrt(square_avg) + eps;
+ * with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg. */
+typedef struct wk_rmsprop_options {
+    double lr;
+    double alpha;
+    double eps;
+    double weight_decay;
+    double momentum;
+    int32_t centered;
+    int32_t maximize;
+} wk_rmsprop_options;
+
+/* grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise. */
+WK_API wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg,
+                                       wk_tensor momentum_buffer, const wk_rmsprop_options* options);
+
+/* Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
+ * clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps). */
+typedef struct wk_adagrad_options {
+    double lr;
+    double lr_decay;
+    double weight_decay;
+    double eps;
+    int64_t step;
+    int32_t maximize;
+    int32_t unused;
+} wk_adagrad_options;
+
+WK_API wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum,
+                                       const wk_adagrad_options* options);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Threads and CPU features                                                                    */
