@@ -98,15 +98,15 @@ public abstract class Optimizer : IDisposable
     public ParameterState? State(Tensor parameter) => _state.TryGetValue(parameter, out var s) ? s : null;
 
     /// <summary>
-    /// The optimizer's state as named tensors (copies the caller owns), in PyTorch's layout with flat keys:
+    /// The optimizer's state as named tensors (copies, owned by the returned <see cref="NN.StateDict"/>: dispose it when done), in PyTorch's layout with flat keys:
     /// "state.{i}.step" (int64) and "state.{i}.{buffer}" per parameter, parameters numbered across groups
     /// in order; "param_groups.{g}.{hyperparameter}" (float64 scalars) and "param_groups.{g}.params"
     /// (int64 indices) per group. It can be saved with the same writers as a model's StateDict.
     /// </summary>
-    public Dictionary<string, Tensor> StateDict()
+    public NN.StateDict StateDict()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var result = new NN.StateDict();
         try
         {
             int index = 0;
@@ -118,19 +118,19 @@ public abstract class Optimizer : IDisposable
                 {
                     ids[k] = index;
                     if (!_state.TryGetValue(g.Parameters[k], out var s)) continue;
-                    result[$"state.{index}.step"] = Tensor.Scalar(s.Step);
-                    foreach (var (name, buffer) in s.Buffers) result[$"state.{index}.{name}"] = buffer.Clone();
+                    result.Add($"state.{index}.step", Tensor.Scalar(s.Step));
+                    foreach (var (name, buffer) in s.Buffers) result.Add($"state.{index}.{name}", buffer.Clone());
                 }
                 foreach (var (name, value) in g.Options.GetHyperparameters())
-                    result[$"param_groups.{gi}.{name}"] = Tensor.Scalar(value, DType.Float64);
+                    result.Add($"param_groups.{gi}.{name}", Tensor.Scalar(value, DType.Float64));
                 if (g.InitialLearningRate is double initial)
-                    result[$"param_groups.{gi}.initial_lr"] = Tensor.Scalar(initial, DType.Float64);
-                result[$"param_groups.{gi}.params"] = Tensor.FromArray(ids);
+                    result.Add($"param_groups.{gi}.initial_lr", Tensor.Scalar(initial, DType.Float64));
+                result.Add($"param_groups.{gi}.params", Tensor.FromArray(ids));
             }
         }
         catch
         {
-            foreach (var t in result.Values) t.Dispose();
+            result.Dispose();
             throw;
         }
         return result;
