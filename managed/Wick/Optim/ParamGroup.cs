@@ -6,8 +6,8 @@ namespace Wick.Optim;
 
 /// <summary>
 /// A set of parameters an optimizer updates with one set of hyperparameters (PyTorch's param_groups
-/// entry). Give <paramref name="options"/> to override the optimizer's defaults for this group, or
-/// just <paramref name="lr"/> to change only the learning rate.
+/// entry). Give options to override the optimizer's defaults for this group, or
+/// just a learning rate to change only that.
 /// <code>
 /// var opt = new SGD(new[] {
 ///     new ParamGroup(model.Backbone.Parameters(), lr: 1e-3),

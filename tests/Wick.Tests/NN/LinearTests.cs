@@ -33,8 +33,8 @@ public class LinearTests
         using var lin = new Linear(4, 3, dtype: DType.Float64, generator: new Generator(2));
         using var x = Check.Tensor(Check.Values(8, 2), new long[] { 2, 4 }, DType.Float64);
         x.RequiresGrad = true;
-        Assert.That(Autograd.GradCheck(xs => lin.Forward(xs[0]), new[] { x }));
-        Assert.That(Autograd.GradCheck(ps =>
+        Assert.That(Wick.Autograd.GradCheck(xs => lin.Forward(xs[0]), new[] { x }));
+        Assert.That(Wick.Autograd.GradCheck(ps =>
         {
             using var wt = ps[0].T;
             using var xw = x.MatMul(wt);

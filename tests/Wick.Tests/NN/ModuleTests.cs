@@ -83,7 +83,7 @@ public class ModuleTests
         long live = Memory.Stats().LiveTensors;
         using (var sd = block.StateDict())
         {
-            using (Autograd.NoGrad()) block.Scale.Fill(7);
+            using (Wick.Autograd.NoGrad()) block.Scale.Fill(7);
             Assert.That(sd["scale"].ToArray<float>(), Is.EqualTo(new float[] { 7, 7 }));
             Assert.That(sd["scale"].RequiresGrad, Is.False);
         }
@@ -96,7 +96,7 @@ public class ModuleTests
     {
         using var src = new Net();
         using var dst = new Net();
-        using (Autograd.NoGrad()) src.Head.Weight.Fill(0.25);
+        using (Wick.Autograd.NoGrad()) src.Head.Weight.Fill(0.25);
         using (var sd = src.StateDict())
         {
             var f64 = new Dictionary<string, Tensor>();
@@ -278,7 +278,7 @@ public class ModuleTests
     public void ForwardHooksSeeAndReplaceInputsAndOutputs()
     {
         using var lin = new Linear(2, 2, bias: false);
-        using (Autograd.NoGrad()) lin.Weight.CopyFrom(Tensor.Eye(2));
+        using (Wick.Autograd.NoGrad()) lin.Weight.CopyFrom(Tensor.Eye(2));
         var seen = new List<float>();
         using var pre = lin.RegisterForwardPreHook((m, x) => x * 2.0);
         var post = lin.RegisterForwardHook((m, x, y) => { seen.AddRange(y.ToArray<float>()); });
@@ -299,7 +299,7 @@ public class ModuleTests
         using var seq = new Sequential(new Linear(3, 4), new Linear(4, 4), new Linear(4, 2));
         using var x = Tensor.Ones(5, 3);
         long before = Memory.Stats().LiveTensors;
-        using (Autograd.NoGrad())
+        using (Wick.Autograd.NoGrad())
         {
             var y = seq.Forward(x);
             Assert.That(Memory.Stats().LiveTensors, Is.EqualTo(before + 1), "only the result stays alive");

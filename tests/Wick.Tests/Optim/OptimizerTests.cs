@@ -105,7 +105,7 @@ public class OptimizerTests
         for (int i = 0; i < 2; ++i) { SetGrad(p1, grads[i]); o1.Step(); }
         using var saved = o1.StateDict();
         using var p2 = Param(0, 0);
-        using (Autograd.NoGrad()) p2.CopyFrom(p1);
+        using (Wick.Autograd.NoGrad()) p2.CopyFrom(p1);
         using var o2 = Make(p2);
         o2.ParamGroups[0].LearningRate = 123;  // restored by the load
         o2.LoadStateDict(saved);
