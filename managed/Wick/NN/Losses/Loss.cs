@@ -43,6 +43,13 @@ public abstract class Loss : Module<Tensor, Tensor, Tensor>
                 $"{TypeName}: the input has shape {ShapeText(input)} but the target has shape {ShapeText(target)}; they must be the same");
     }
 
+    /// <summary><paramref name="t"/> times an optional weight; takes ownership of <paramref name="t"/>.</summary>
+    protected static Tensor TimesWeight(Tensor t, Tensor? weight)
+    {
+        if (weight is null) return t;
+        using (t) return t * weight;
+    }
+
     /// <summary>Throws unless <paramref name="t"/> has a floating-point dtype.</summary>
     protected void CheckFloating(Tensor t, string what)
     {
@@ -175,12 +182,7 @@ public sealed class BCELoss : Loss
         using Tensor tc = target.RSub(1.0);
         using Tensor b = tc * log1mXc;
         using Tensor s = a + b;
-        Tensor loss = s.Neg();
-        if (_weight is not null)
-        {
-            using (loss) loss = loss * _weight;
-        }
-        return Reduce(loss);
+        return Reduce(TimesWeight(s.Neg(), _weight));
     }
 }
 
@@ -210,18 +212,8 @@ public sealed class BCEWithLogitsLoss : Loss
         using Tensor spPos = input.Softplus();  // -log(1 - sigmoid(x))
         using Tensor tc = target.RSub(1.0);
         using Tensor negPart = tc * spPos;
-        Tensor posPart = target * spNeg;
-        if (_posWeight is not null)
-        {
-            using (posPart) posPart = posPart * _posWeight;
-        }
-        Tensor loss;
-        using (posPart) loss = posPart + negPart;
-        if (_weight is not null)
-        {
-            using (loss) loss = loss * _weight;
-        }
-        return Reduce(loss);
+        using Tensor posPart = TimesWeight(target * spNeg, _posWeight);
+        return Reduce(TimesWeight(posPart + negPart, _weight));
     }
 }
 
