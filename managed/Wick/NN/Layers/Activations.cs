@@ -26,7 +26,7 @@ public sealed class LeakyReLU : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => "negative_slope=" + NegativeSlope.ToString(CultureInfo.InvariantCulture);
+    protected override string ExtraRepr() => "negative_slope=" + Py.Num(NegativeSlope);
 }
 
 /// <summary>x · Φ(x), exact (erf) or with the tanh approximation.</summary>
@@ -84,7 +84,7 @@ public sealed class ELU : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor input) => input.Elu(Alpha);
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => "alpha=" + Alpha.ToString(CultureInfo.InvariantCulture);
+    protected override string ExtraRepr() => "alpha=" + Py.Num(Alpha);
 }
 
 /// <summary>log(1 + e^(beta x)) / beta, linear where beta x &gt; threshold.</summary>
@@ -108,5 +108,5 @@ public sealed class Softplus : Module<Tensor, Tensor>
 
     /// <inheritdoc/>
     protected override string ExtraRepr() =>
-        $"beta={Beta.ToString(CultureInfo.InvariantCulture)}, threshold={Threshold.ToString(CultureInfo.InvariantCulture)}";
+        $"beta={Py.Num(Beta)}, threshold={Py.Num(Threshold)}";
 }

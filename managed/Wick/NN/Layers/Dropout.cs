@@ -29,12 +29,9 @@ public sealed class Dropout : Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         if (!Training || P == 0) return input;
         if (P == 1) return input * 0.0;
-        // mask / (1 - p) as one factor tensor, then one multiply that autograd differentiates.
-        using Tensor mask = Tensor.Bernoulli(1 - P, input.Shape, input.DType, input.Device, _generator);
-        mask.MulInPlace(1 / (1 - P));
-        return input * mask;
+        return new DropoutFunction(P, _generator).Run(input);
     }
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => "p=" + P.ToString(CultureInfo.InvariantCulture) + ", inplace=False";
+    protected override string ExtraRepr() => "p=" + Py.Num(P) + ", inplace=False";
 }

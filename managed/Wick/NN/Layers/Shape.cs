@@ -71,3 +71,15 @@ public sealed class Unflatten : Module<Tensor, Tensor>
     /// <inheritdoc/>
     protected override string ExtraRepr() => $"dim={Dim}, unflattened_size=({string.Join(", ", _sizes)}{(_sizes.Length == 1 ? "," : "")})";
 }
+
+/// <summary>Numbers written as Python writes them, so module summaries read like PyTorch's (1e-05, 0.1, 2.0).</summary>
+internal static class Py
+{
+    public static string Num(double v)
+    {
+        if (double.IsNaN(v)) return "nan";
+        if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e16) return v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        return v.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e");
+    }
+}

@@ -2,18 +2,7 @@ using System;
 
 namespace Wick.NN;
 
-/// <summary>How a loss combines its per-element values.</summary>
-public enum Reduction
-{
-    /// <summary>No reduction: the loss has the shape of the per-element losses.</summary>
-    None,
-    /// <summary>The mean of the per-element losses (a 0-d tensor).</summary>
-    Mean,
-    /// <summary>The sum of the per-element losses (a 0-d tensor).</summary>
-    Sum,
-}
-
-/// <summary>The base of the losses: <c>Forward(input, target)</c> with a <see cref="NN.Reduction"/>.</summary>
+/// <summary>The base of the losses: <c>Forward(input, target)</c> with a <see cref="Wick.Reduction"/>.</summary>
 public abstract class Loss : Module<Tensor, Tensor, Tensor>
 {
     /// <summary>A loss with the given reduction.</summary>
