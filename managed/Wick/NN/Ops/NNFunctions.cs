@@ -341,3 +341,61 @@ internal sealed class EmbeddingFunction : NNFunction
     protected override Tensor?[] Backward(Tensor[] g) =>
         new Tensor?[] { Functional.EmbeddingBackward(g[0], SavedTensors[0], _numWeights, _paddingIdx) };
 }
+
+internal static class Owned
+{
+    /// <summary>Returns <paramref name="next"/>, disposing <paramref name="previous"/> unless it is the same object (a step that replaced a temporary).</summary>
+    public static Tensor Replace(Tensor previous, Tensor next)
+    {
+        if (!ReferenceEquals(previous, next)) previous.Dispose();
+        return next;
+    }
+}
+
+/// <summary>Stack or Cat of several tensors along a dimension; the gradient of each input is its slice of the output's.</summary>
+internal sealed class JoinFunction : NNFunction
+{
+    private readonly int _dim;
+    private readonly bool _stack;
+    private long[] _sizes = Array.Empty<long>();
+
+    public JoinFunction(int dim, bool stack)
+    {
+        _dim = dim;
+        _stack = stack;
+    }
+
+    public override string Name => _stack ? "Stack" : "Cat";
+
+    protected override Tensor[] Forward(Tensor[] xs)
+    {
+        _sizes = new long[xs.Length];
+        for (int i = 0; i < xs.Length; ++i) _sizes[i] = _stack ? 1 : xs[i].Size(_dim);
+        return new[] { _stack ? Tensor.Stack(xs, _dim) : Tensor.Cat(xs, _dim) };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        var r = new Tensor?[_sizes.Length];
+        long offset = 0;
+        for (int i = 0; i < r.Length; ++i)
+        {
+            if (NeedsInputGrad(i)) r[i] = _stack ? g[0].Select(_dim, i) : g[0].Narrow(_dim, offset, _sizes[i]);
+            offset += _sizes[i];
+        }
+        return r;
+    }
+
+    /// <summary>Differentiable Tensor.Stack.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> xs, int dim) => new JoinFunction(dim, true).Run(ToArray(xs));
+
+    /// <summary>Differentiable Tensor.Cat.</summary>
+    public static Tensor Cat(IReadOnlyList<Tensor> xs, int dim) => new JoinFunction(dim, false).Run(ToArray(xs));
+
+    private static Tensor?[] ToArray(IReadOnlyList<Tensor> xs)
+    {
+        var a = new Tensor?[xs.Count];
+        for (int i = 0; i < a.Length; ++i) a[i] = xs[i];
+        return a;
+    }
+}
