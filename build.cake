@@ -103,13 +103,81 @@ string RunCapture(string program, string arguments)
 }
 
 Task("Pack")
-    .Description("Packs Wick, Wick.Runtime.<rid> and Wick.Cpu into artifacts/packages.")
+    .Description("Packs Wick, Wick.FSharp, Wick.Runtime.<rid>, Wick.Cpu (and Wick.Runtime.Cuda.<rid> where libwick_cuda was built) into artifacts/packages.")
     .IsDependentOn("Native")
     .Does(() =>
 {
     CleanDirectory(packages);
-    foreach (var project in new[] { "managed/Wick/Wick.csproj", "managed/Wick.Runtime/Wick.Runtime.csproj" })
-        Run("dotnet", $"pack {project} -c {configuration} -o \"{packages}\"");
+    string repository = RepositoryUrlProperty();
+    foreach (var project in new[] { "managed/Wick/Wick.csproj", "managed/Wick.FSharp/Wick.FSharp.fsproj",
+                                    "managed/Wick.Runtime/Wick.Runtime.csproj", "managed/Wick.Cpu/Wick.Cpu.csproj" })
+        Run("dotnet", $"pack {project} -c {configuration} -o \"{packages}\"{repository}");
+
+    var cuda = NativeLibraryPath("libwick_cuda.so");
+    if (FileExists(cuda))
+    {
+        // The description states what the backend needs on the machine: the CUDA libraries it links to.
+        var needs = NeededLibraries(cuda).Where(n => n.StartsWith("libcu") || n.StartsWith("libnv")).ToList();
+        string text = needs.Count == 0 ? "the CUDA runtime it was built with" : string.Join(" and ", needs);
+        Run("dotnet", $"pack managed/Wick.Runtime.Cuda/Wick.Runtime.Cuda.csproj -c {configuration} -o \"{packages}\"{repository} \"-p:WickCudaNeeds={text}\"");
+    }
+    else
+    {
+        Information("Wick.Runtime.Cuda.linux-x64: skipped, libwick_cuda.so was not built (no nvcc on this machine).");
+    }
+    foreach (var package in GetFiles($"{packages}/*.nupkg"))
+        Information($"{package.GetFilename(),-45} {new System.IO.FileInfo(package.FullPath).Length / 1024.0 / 1024.0,8:F2} MB");
+});
+
+// " -p:RepositoryUrl=<origin>" when this clone has an origin remote; the commit is added by the SDK.
+string RepositoryUrlProperty()
+{
+    IEnumerable<string> output;
+    int code = StartProcess("git", new ProcessSettings { Arguments = "remote get-url origin", RedirectStandardOutput = true, RedirectStandardError = true }, out output);
+    string url = code == 0 ? string.Join("", output).Trim() : "";
+    return url.Length == 0 || url.Contains(' ') ? "" : $" -p:RepositoryUrl={url}";
+}
+
+FilePath NativeLibraryPath(string file) => artifacts.Combine("obj/native/Release").CombineWithFilePath(file);
+
+// The DT_NEEDED entries of an ELF shared library.
+List<string> NeededLibraries(FilePath library) =>
+    System.Text.RegularExpressions.Regex.Matches(RunCapture("readelf", $"-d \"{library}\""), @"\(NEEDED\).*\[(.+?)\]")
+        .Select(m => m.Groups[1].Value).ToList();
+
+Task("CheckSymbols")
+    .Description("Fails when the native runtime needs a library beyond glibc, the C++ runtime, or a glibc symbol newer than 2.28.")
+    .Does(() =>
+{
+    BuildNative("Release", "-DCMAKE_BUILD_TYPE=Release -DWICK_CUDA=AUTO");
+    var maxGlibc = new Version(2, 28);
+    var glibcParts = new HashSet<string> { "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1" };
+    var problems = new List<string>();
+    foreach (var name in new[] { "libwick.so", "libwick_cuda.so" })
+    {
+        var library = NativeLibraryPath(name);
+        if (!FileExists(library)) { Information($"{name}: not built, not checked"); continue; }
+        bool cuda = name == "libwick_cuda.so";
+        var needed = NeededLibraries(library);
+        foreach (var n in needed)
+        {
+            bool allowed = glibcParts.Contains(n) || (cuda && (n == "libwick.so" || n.StartsWith("libcu") || n.StartsWith("libnv")));
+            if (!allowed) problems.Add($"{name} needs {n}: link it statically or drop the dependency");
+        }
+        Version newest = new Version(0, 0);
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(
+                     RunCapture("readelf", $"-W --dyn-syms \"{library}\""), @"\s(\S+?)@{1,2}(GLIBC|GLIBCXX|CXXABI|GCC)_([0-9.]+)"))
+        {
+            string symbol = m.Groups[1].Value, family = m.Groups[2].Value;
+            var version = Version.Parse(m.Groups[3].Value.Contains('.') ? m.Groups[3].Value : m.Groups[3].Value + ".0");
+            if (family != "GLIBC") problems.Add($"{name} imports {symbol}@{family}_{m.Groups[3].Value}: the C++ runtime must be linked statically");
+            else if (version > maxGlibc) problems.Add($"{name} imports {symbol}@GLIBC_{m.Groups[3].Value}, newer than 2.28: add it to cmake/WickGlibcCompat.cmake and native/src/core/platform/glibc/glibc_compat.cpp");
+            else if (version > newest) newest = version;
+        }
+        Information($"{name}: {new System.IO.FileInfo(library.FullPath).Length / 1024.0 / 1024.0:F2} MB, needs {string.Join(", ", needed)}; newest glibc symbol version {newest}");
+    }
+    if (problems.Count > 0) throw new Exception("CheckSymbols failed:\n  " + string.Join("\n  ", problems));
+    Information("CheckSymbols: the runtime needs nothing beyond glibc 2.28.");
 });
 
 Task("Demo")
