@@ -203,6 +203,13 @@ Task("Examples")
         System.IO.File.WriteAllText(runner.FullPath, $"#i \"nuget: {packages.FullPath}\"\n#load \"{script.FullPath}\"\n");
         Run("dotnet", $"fsi \"{runner}\"", env);
     }
+    // With the managed package alone (its own package folder), the error must name the runtime package.
+    var bareRoot = artifacts.Combine("examples/fsi-nuget-bare");
+    if (DirectoryExists(bareRoot)) DeleteDirectory(bareRoot, new DeleteDirectorySettings { Recursive = true });
+    var bare = runners.CombineWithFilePath("missing-runtime.fsx");
+    System.IO.File.WriteAllText(bare.FullPath, $"#i \"nuget: {packages.FullPath}\"\n#load \"{MakeAbsolute(File("tests/packaging/missing-runtime.fsx")).FullPath}\"\n");
+    Run("dotnet", $"fsi \"{bare}\"", new Dictionary<string, string> { ["NUGET_PACKAGES"] = bareRoot.FullPath });
+
     // The whole CPU install: what restoring Wick.Cpu put in the package folder.
     long bytes = 0;
     foreach (var dir in new[] { "wick", "wick.cpu", "wick.fsharp", "wick.runtime.linux-x64", "fsharp.core" })
