@@ -159,14 +159,14 @@ internal sealed class SafetensorsHeader
                 if (shape != null) throw Error(source, $"tensor '{name}' has two \"shape\" fields");
                 shape = ReadIntegers(ref reader, name, "shape", MaxDims, source);
                 if (shape.Length > MaxDims)
-                    throw Error(source, $"tensor '{name}' has {shape.Length} dimensions; Wick supports at most {MaxDims}");
+                    throw Error(source, $"tensor '{name}' has more than {MaxDims} dimensions; Wick supports at most {MaxDims}");
             }
             else if (reader.ValueTextEquals("data_offsets"u8))
             {
                 if (offsets != null) throw Error(source, $"tensor '{name}' has two \"data_offsets\" fields");
                 offsets = ReadIntegers(ref reader, name, "data_offsets", 2, source);
                 if (offsets.Length != 2)
-                    throw Error(source, $"\"data_offsets\" of tensor '{name}' has {offsets.Length} numbers; it must be [begin, end]");
+                    throw Error(source, $"\"data_offsets\" of tensor '{name}' must be two numbers [begin, end], but it has {(offsets.Length > 2 ? "more" : offsets.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             }
             else
             {
@@ -191,7 +191,7 @@ internal sealed class SafetensorsHeader
         throw Error(source, $"tensor '{name}' has the unknown dtype \"{Shorten(text)}\"");
     }
 
-    // An array of non-negative integers that fit in a long; stops reading at max + 1 elements.
+    // An array of non-negative integers that fit in a long; stops at max + 1 elements (the caller then throws).
     private static long[] ReadIntegers(ref Utf8JsonReader reader, string name, string field, int max, string source)
     {
         Next(ref reader, source, $"the {field} of tensor '{name}'");

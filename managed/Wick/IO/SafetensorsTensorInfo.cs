@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Wick.IO;
@@ -9,7 +10,8 @@ public sealed class SafetensorsTensorInfo
     {
         Name = name;
         DType = dtype;
-        Shape = shape;
+        ShapeArray = shape;
+        Shape = Array.AsReadOnly(shape);
         Begin = begin;
         End = end;
     }
@@ -32,5 +34,6 @@ public sealed class SafetensorsTensorInfo
     /// <summary>The number of bytes (End - Begin).</summary>
     public long ByteLength => End - Begin;
 
-    internal long[] ShapeArray => (long[])Shape;
+    /// <summary>The shape as the array tensors are created from (never handed out).</summary>
+    internal long[] ShapeArray { get; }
 }

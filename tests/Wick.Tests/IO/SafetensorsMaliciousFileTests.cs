@@ -50,7 +50,7 @@ public class SafetensorsMaliciousFileTests
         yield return Case("Fractional dimension", Header("{" + Entry("w", "F32", "[1.5]", 0, 4) + "}", 4), "holds 1.5, which is not an integer");
         yield return Case("Dimension beyond 64 bits", Header("{" + Entry("w", "F32", "[18446744073709551616]", 0, 4) + "}", 4), "not an integer from 0 to 9223372036854775807");
         yield return Case("Shape whose byte size overflows", Header("{" + Entry("w", "F32", "[4294967296,4294967296,16]", 0, 4) + "}", 4), "whose byte size overflows a 64-bit integer");
-        yield return Case("Too many dimensions", Header("{" + Entry("w", "U8", "[" + string.Join(",", Enumerable.Repeat(1, 17)) + "]", 0, 1) + "}", 1), "has 17 dimensions; Wick supports at most 16");
+        yield return Case("Too many dimensions", Header("{" + Entry("w", "U8", "[" + string.Join(",", Enumerable.Repeat(1, 17)) + "]", 0, 1) + "}", 1), "has more than 16 dimensions; Wick supports at most 16");
         yield return Case("Shape and byte length disagree", Header("{" + Entry("w", "F32", "[3]", 0, 8) + "}", 8), "which need 12 bytes, but its data_offsets [0, 8] hold 8");
         yield return Case("Reversed offsets", Header("{" + Entry("w", "U8", "[0]", 4, 0) + "}", 4), "begin is after end");
         yield return Case("Offsets past the end of the file", Header("{" + Entry("w", "F32", "[1000000000]", 0, 4000000000) + "}", 16), "past the end of the data section (16 bytes)");
@@ -62,7 +62,8 @@ public class SafetensorsMaliciousFileTests
         yield return Case("Gap between tensors", Header("{" + Entry("a", "U8", "[2]", 0, 2) + "," + Entry("b", "U8", "[2]", 4, 6) + "}", 6), "bytes 2 to 4 of the data section belong to no tensor");
         yield return Case("Trailing bytes after the last tensor (polyglot)", Header("{" + Entry("a", "U8", "[2]", 0, 2) + "}", 100), "the last 98 bytes of the data section (from byte 2) belong to no tensor");
         yield return Case("Metadata value that is not a string", Header("{\"__metadata__\":{\"epoch\":3}}"), "metadata value 'epoch' is a number");
-        yield return Case("Data_offsets with three numbers", Header("{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1,2]}}", 1), "has 3 numbers; it must be [begin, end]");
+        yield return Case("Data_offsets with one number", Header("{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0]}}", 1), "must be two numbers [begin, end], but it has 1");
+        yield return Case("Data_offsets with three numbers", Header("{\"w\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1,2]}}", 1), "must be two numbers [begin, end], but it has more");
         yield return Case("Boolean byte other than 0 or 1", File("{" + Entry("m", "BOOL", "[3]", 0, 3) + "}", new byte[] { 1, 0, 7 }), "element 2 is the byte 7; booleans must be 0 or 1");
         yield return Case("Lone surrogate escape in a name", Header("{\"\\ud800\":{}}"), "not valid Unicode");
     }
