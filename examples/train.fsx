@@ -4,6 +4,8 @@
 // weights are saved as safetensors. The C# twin is examples/Train.
 // Settings through environment variables (fsi scripts take no arguments under `dotnet cake`):
 //   WICK_MODEL=cnn|mlp  WICK_EPOCHS=N  WICK_DATA=DIR  WICK_DIGITS=1  WICK_LIMIT=N  WICK_OUT=FILE
+//   WICK_MIN_ACCURACY=0.9 (fail below this test accuracy; by default the targets: 90% CNN, 87% MLP on
+//   Fashion-MNIST after 5 epochs, 90% on the digits)
 #r "nuget: Wick.Cpu, 0.1.0"
 
 open System
@@ -28,20 +30,16 @@ let train, test, dataName =
     else
         let struct (tr, te) = Digits.LoadSplit(testCount = 360, seed = seed)
         tr, te, "8x8 digits (embedded)"
-let train =
-    match env "WICK_LIMIT" |> Option.map int with
-    | Some n when int64 n < train.Count ->
-        let rows = train.GetBatch(Array.init n int64)
-        train.Dispose()
-        let subset = new TensorDataset(rows)
-        rows |> Array.iter (fun t -> t.Dispose())
-        subset
+// WICK_LIMIT=N trains on the first N images only (a quick run).
+let trainSet : Dataset<Tensor[]> =
+    match env "WICK_LIMIT" |> Option.map int64 with
+    | Some n when n < train.Count -> Subset<Tensor[]>(train, [| 0L .. n - 1L |])
     | _ -> train
 let side = train.Tensors.[0].Size(-1)
 let epochs = env "WICK_EPOCHS" |> Option.map int |> Option.defaultValue (if useFashion then 5 else 30)
 
 // ---- model: conv-bn-relu-pool twice, then a linear classifier (or an MLP)
-let model : Module<Tensor, Tensor> =
+let model =
     if modelKind = "mlp" then
         new Sequential(new Flatten(), new Linear(side * side, 256L), new ReLU(), new Linear(256L, 128L), new ReLU(), new Linear(128L, 10L))
     else
@@ -51,7 +49,7 @@ let model : Module<Tensor, Tensor> =
             new Flatten(), new Dropout(0.25), new Linear(64L * (side / 4L) * (side / 4L), 10L))
 let optimizer = new Adam(model.Parameters(), lr = 1e-3)
 let lossFn = new CrossEntropyLoss()
-printfn "Data: %s: %d training and %d test images of %dx%d" dataName train.Count test.Count side side
+printfn "Data: %s: %d training and %d test images of %dx%d" dataName trainSet.Count test.Count side side
 printfn "%O" model
 printfn "%s parameters; %d epochs with Adam" ((model.Parameters() |> Seq.sumBy (fun p -> p.NumberOfElements)).ToString("N0")) epochs
 
@@ -71,7 +69,7 @@ let evaluate (data: TensorDataset) =
     model.Train()
     float correct / float data.Count
 
-let loader = new DataLoader(train, batchSize = 64, shuffle = true, seed = seed, numWorkers = 1)
+let loader = new DataLoader(trainSet, batchSize = 64, shuffle = true, seed = seed, numWorkers = 1)
 let interactive = not Console.IsOutputRedirected
 let clock = Stopwatch.StartNew()
 for epoch in 1 .. epochs do
@@ -103,9 +101,16 @@ let outPath =
     env "WICK_OUT" |> Option.defaultValue (IO.Path.Combine(IO.Path.GetTempPath(), sprintf "wick-%s-%s.safetensors" modelKind (if useFashion then "fashion-mnist" else "digits")))
 do
     use state = model.StateDict()
-    Safetensors.SaveFile(state, outPath, dict [ "model", modelKind; "test_accuracy", sprintf "%.4f" accuracy ])
+    Safetensors.SaveFile(state, outPath, readOnlyDict [ "model", modelKind; "test_accuracy", sprintf "%.4f" accuracy ])
 printfn "Weights saved to %s" outPath
-let threshold = if useFashion then (if modelKind = "mlp" then 0.87 else 0.90) else 0.90
-if env "WICK_LIMIT" |> Option.isNone && epochs >= (if useFashion then 5 else 30) && accuracy < threshold then
-    failwithf "train: test accuracy %.2f%% is below the target %.0f%%" (100.0 * accuracy) (100.0 * threshold)
+let threshold =
+    match env "WICK_MIN_ACCURACY" with
+    | Some v -> Some (float v)
+    | None when env "WICK_LIMIT" |> Option.isNone && epochs >= (if useFashion then 5 else 30) ->
+        Some (if useFashion then (if modelKind = "mlp" then 0.87 else 0.90) else 0.90)
+    | None -> None
+match threshold with
+| Some t when accuracy < t -> failwithf "train: test accuracy %.2f%% is below the target %.0f%%" (100.0 * accuracy) (100.0 * t)
+| Some t -> printfn "train: ok (target %.0f%%)" (100.0 * t)
+| None -> ()
 model.Dispose(); optimizer.Dispose(); train.Dispose(); test.Dispose()

@@ -3,6 +3,7 @@
 // loss and accuracy, prints the test accuracy and saves the weights. The C# twin of examples/train.fsx.
 //   dotnet run --project examples/Train -c Release -- [--model cnn|mlp] [--epochs N] [--data DIR] [--digits]
 //                                                    [--limit N] [--batch-size N] [--lr X] [--seed N] [--out FILE]
+//                                                    [--loss-curve FILE] [--min-accuracy X]
 using System.Diagnostics;
 using System.Globalization;
 using Wick;
@@ -31,26 +32,23 @@ else
     (train, test) = Digits.LoadSplit(testCount: 360, seed: options.Seed);
     dataName = "8x8 digits (embedded)";
 }
-if (options.Limit is int limit && limit < train.Count)
-{
-    var first = train.GetBatch(Enumerable.Range(0, limit).Select(i => (long)i).ToArray());
-    train.Dispose();
-    train = new TensorDataset(first);
-    foreach (var t in first) t.Dispose();
-}
-long side = train.GetItem(0)[0].Size(-1);
+// --limit N trains on the first N images only (a quick run).
+Dataset<Tensor[]> trainSet = options.Limit is int limit && limit < train.Count
+    ? new Subset<Tensor[]>(train, Enumerable.Range(0, limit).Select(i => (long)i).ToArray())
+    : train;
+long side = train.Tensors[0].Size(-1);
 int epochs = options.Epochs ?? (fashion ? 5 : 30);
 
 // ---- model --------------------------------------------------------------------------------------
 using Module<Tensor, Tensor> model = options.Model == "mlp" ? Models.Mlp(side) : Models.Cnn(side);
 using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
 using var lossFn = new CrossEntropyLoss();
-Console.WriteLine($"Data: {dataName}: {train.Count} training and {test.Count} test images of {side}x{side}");
+Console.WriteLine($"Data: {dataName}: {trainSet.Count} training and {test.Count} test images of {side}x{side}");
 Console.WriteLine(model);
 Console.WriteLine($"{model.Parameters().Sum(p => p.NumberOfElements):N0} parameters; {epochs} epochs of {options.Model.ToUpperInvariant()} with Adam (lr {options.LearningRate})");
 
 // ---- training -----------------------------------------------------------------------------------
-var loader = new DataLoader(train, batchSize: options.BatchSize, shuffle: true, seed: options.Seed, numWorkers: 1);
+var loader = new DataLoader(trainSet, batchSize: options.BatchSize, shuffle: true, seed: options.Seed, numWorkers: 1);
 var lossCurve = new List<float>();
 var clock = Stopwatch.StartNew();
 for (int epoch = 1; epoch <= epochs; ++epoch)
@@ -89,6 +87,11 @@ if (options.LossCurve is string curvePath)
     File.WriteAllLines(curvePath, lossCurve.Select(v => BitConverter.SingleToInt32Bits(v).ToString("x8", CultureInfo.InvariantCulture)));
 train.Dispose();
 test.Dispose();
+if (options.MinAccuracy is double min && accuracy < min)
+{
+    Console.WriteLine($"Train: test accuracy {100 * accuracy:F2}% is below the required {100 * min:F0}%");
+    return 1;
+}
 return 0;
 
 static double Evaluate(Module<Tensor, Tensor> model, TensorDataset data)
@@ -158,11 +161,11 @@ sealed class ProgressBar
 }
 
 sealed record Options(string Model, int? Epochs, string? Data, bool Digits, int? Limit, int BatchSize, double LearningRate,
-                      ulong Seed, string? Output, string? LossCurve)
+                      ulong Seed, string? Output, string? LossCurve, double? MinAccuracy)
 {
     public static Options? Parse(string[] args)
     {
-        var o = new Options("cnn", null, null, false, null, 64, 1e-3, 1, null, null);
+        var o = new Options("cnn", null, null, false, null, 64, 1e-3, 1, null, null, null);
         for (int i = 0; i < args.Length; ++i)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -178,8 +181,9 @@ sealed record Options(string Model, int? Epochs, string? Data, bool Digits, int?
                 case "--seed": o = o with { Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--out": o = o with { Output = Next() }; break;
                 case "--loss-curve": o = o with { LossCurve = Next() }; break;
+                case "--min-accuracy": o = o with { MinAccuracy = double.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 default:
-                    Console.WriteLine("usage: Train [--model cnn|mlp] [--epochs N] [--data DIR] [--digits] [--limit N] [--batch-size N] [--lr X] [--seed N] [--out FILE] [--loss-curve FILE]");
+                    Console.WriteLine("usage: Train [--model cnn|mlp] [--epochs N] [--data DIR] [--digits] [--limit N] [--batch-size N] [--lr X] [--seed N] [--out FILE] [--loss-curve FILE] [--min-accuracy X]");
                     return args[i] is "--help" or "-h" ? null : throw new ArgumentException($"unknown option {args[i]}");
             }
         }
