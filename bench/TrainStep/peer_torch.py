@@ -13,6 +13,7 @@ threads = int(sys.argv[1])
 steps = int(sys.argv[2])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
+print(f"version {torch.__version__}", flush=True)
 
 
 def mlp():
