@@ -51,7 +51,7 @@ let optimizer = new Adam(model.Parameters(), lr = 1e-3)
 let lossFn = new CrossEntropyLoss()
 printfn "Data: %s: %d training and %d test images of %dx%d" dataName trainSet.Count test.Count side side
 printfn "%O" model
-printfn "%s parameters; %d epochs with Adam" ((model.Parameters() |> Seq.sumBy (fun p -> p.NumberOfElements)).ToString("N0")) epochs
+printfn "%s parameters; %d epochs with Adam and a cosine learning-rate schedule" ((model.Parameters() |> Seq.sumBy (fun p -> p.NumberOfElements)).ToString("N0")) epochs
 
 /// A one-line progress bar, redrawn in place.
 let bar (label: string) (done': int64) (total: int64) (rate: float) (status: string) =
@@ -70,6 +70,8 @@ let evaluate (data: TensorDataset) =
     float correct / float data.Count
 
 let loader = new DataLoader(trainSet, batchSize = 64, shuffle = true, seed = seed, numWorkers = 1)
+// The learning rate follows a cosine from 1e-3 down to 0 over the whole run, stepped once per batch.
+let schedule = CosineAnnealingLR(optimizer, tMax = epochs * int loader.Count)
 let interactive = not Console.IsOutputRedirected
 let clock = Stopwatch.StartNew()
 for epoch in 1 .. epochs do
@@ -84,6 +86,7 @@ for epoch in 1 .. epochs do
         let loss = lossFn.Forward(logits, y)
         loss.Backward()
         optimizer.Step()
+        schedule.Step()
         step <- step + 1L
         lossSum <- lossSum + float (loss.Item<float32>()) * float (x.Size 0)
         use _ = Autograd.NoGrad()

@@ -45,10 +45,12 @@ using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
 using var lossFn = new CrossEntropyLoss();
 Console.WriteLine($"Data: {dataName}: {trainSet.Count} training and {test.Count} test images of {side}x{side}");
 Console.WriteLine(model);
-Console.WriteLine($"{model.Parameters().Sum(p => p.NumberOfElements):N0} parameters; {epochs} epochs of {options.Model.ToUpperInvariant()} with Adam (lr {options.LearningRate})");
+Console.WriteLine($"{model.Parameters().Sum(p => p.NumberOfElements):N0} parameters; {epochs} epochs of {options.Model.ToUpperInvariant()} with Adam (lr {options.LearningRate}, cosine schedule)");
 
 // ---- training -----------------------------------------------------------------------------------
 var loader = new DataLoader(trainSet, batchSize: options.BatchSize, shuffle: true, seed: options.Seed, numWorkers: 1);
+// The learning rate follows a cosine from its start down to 0 over the whole run, stepped once per batch.
+var schedule = new CosineAnnealingLR(optimizer, tMax: epochs * (int)loader.Count);
 var lossCurve = new List<float>();
 var clock = Stopwatch.StartNew();
 for (int epoch = 1; epoch <= epochs; ++epoch)
@@ -65,6 +67,7 @@ for (int epoch = 1; epoch <= epochs; ++epoch)
         Tensor loss = lossFn.Forward(logits, y);
         loss.Backward();
         optimizer.Step();
+        schedule.Step();
 
         float l = loss.Item<float>();
         lossCurve.Add(l);
