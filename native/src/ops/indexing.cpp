@@ -248,6 +248,16 @@ int64_t count_true(const Tensor& mask) {
     return count;
 }
 
+// True when a tensor of shape `from` broadcasts to exactly `to`.
+bool broadcasts_to(const Shape& from, const Shape& to) {
+    if (from.ndim > to.ndim) return false;
+    for (int i = 0; i < from.ndim; ++i) {
+        int64_t f = from[from.ndim - 1 - i], t = to[to.ndim - 1 - i];
+        if (f != t && f != 1) return false;
+    }
+    return true;
+}
+
 void check_index_tensor_dtype(const Tensor& index, const char* op) {
     DType t = index.dtype();
     check(t == DType::I64 || t == DType::I32 || t == DType::Bool, WK_ERR_DTYPE, op,
@@ -292,7 +302,7 @@ void index_put_(const TensorRef& x, int64_t dim, const TensorRef& idx, const Ten
     check_index_tensor_dtype(*idx, op);
     check_writable(*x, op);
     auto fit_values = [&](const Shape& shape) {
-        check(broadcast_shapes(values->sizes(), shape, op) == shape, WK_ERR_SHAPE, op,
+        check(broadcasts_to(values->sizes(), shape), WK_ERR_SHAPE, op,
               ": shape mismatch: the value tensor of shape ", values->sizes(),
               " cannot be broadcast to the indexing result of shape ", shape);
         return expand(to_dtype(values, x->dtype()), shape);
