@@ -154,6 +154,26 @@ public class SortTests
     }
 
     [Test]
+    public void TopKOfALongFiberWithManyTiesAndNaNsKeepsIndexOrder([Values] bool largest, [Values(1, 5, 40)] long k)
+    {
+        using var scope = DisposeScope.Begin();
+        // 1000 elements from a pool of 10 values: the selection path (k * 8 < n) meets ties and NaNs.
+        var x = WithSpecials(8, 2, 1000);
+        var (values, indices) = x.ToTensor(DType.Float32).TopK(k, 1, largest);
+        var (sv, si) = SortRef(x, 1, descending: largest);
+        var ev = Nd.Zeros(2, k);
+        var ei = new long[2 * k];
+        for (long f = 0; f < ev.Data.Length; ++f)
+        {
+            long[] idx = Nd.Unravel(f, ev.Shape);
+            ev.Data[f] = sv[idx];
+            ei[f] = si[sv.Offset(idx)];
+        }
+        SameBits(values, ev);
+        Expect.Longs(indices, new long[] { 2, k }, ei);
+    }
+
+    [Test]
     public void TopKRefusesKOutOfRange()
     {
         using var scope = DisposeScope.Begin();

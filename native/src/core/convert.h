@@ -25,10 +25,11 @@ inline constexpr bool is_half_v = std::is_same_v<T, Half> || std::is_same_v<T, B
 // directly, because the odd last bit keeps "exactly a tie" and "above a tie" apart.
 inline float to_float_round_odd(double d) {
     const float f = static_cast<float>(d);  // IEEE: out of range gives +-inf (handled below)
-    if (std::isnan(d) || static_cast<double>(f) == d) return f;
-    uint32_t u = float_bits(f);
-    if (std::fabs(static_cast<double>(f)) > std::fabs(d)) --u;  // rounded away from zero: step back (f != 0)
-    return bits_float(u | 1u);
+    const double back = static_cast<double>(f);
+    // Branch-free so conversion loops vectorise. NaN compares unequal to itself: left alone.
+    const uint32_t inexact = (back != d) & (d == d);
+    const uint32_t away = inexact & (std::fabs(back) > std::fabs(d));  // rounded away from zero (f != 0)
+    return bits_float((float_bits(f) - away) | inexact);
 }
 
 // An int64 as a double with round-to-odd (exact below 2^53), for the same reason.

@@ -84,32 +84,56 @@ inline View restrict_to(const View& v, const View& shape) {
 // Positions per task below which indexing loops stay on one thread.
 constexpr int64_t kIndexGrain = 16384;
 
-// Calls body(j, ptrs, strides, count) for every layer j in [j0, j1) and every innermost run of the
-// fibers [b, e) of L (row-major order). The body offsets the pointers by its own layer offsets.
+// True when v's dimension d has the smallest stride of its dimensions (it is the innermost one in
+// memory): then walking one fiber through all its layers touches neighbouring addresses, while
+// walking one layer across all fibers jumps by the larger strides.
+inline bool is_innermost(const View& v, int d) {
+    const int64_t sd = v.strides[d] < 0 ? -v.strides[d] : v.strides[d];
+    for (int k = 0; k < v.ndim; ++k) {
+        const int64_t sk = v.strides[k] < 0 ? -v.strides[k] : v.strides[k];
+        if (k != d && v.sizes[k] > 1 && sk < sd) return false;
+    }
+    return true;
+}
+
+// Calls body(j, ptrs, strides, count) for every layer j in [j0, j1) and every fiber in [b, e) of L
+// (row-major order); the body offsets the pointers by its own layer offsets. layers_inner picks the
+// loop order: each fiber through its layers (count 1 per call), or each layer across the fibers'
+// innermost runs (count up to a run's length).
 template <int N, class Body>
-void for_layers(const Loop<N>& L, int64_t j0, int64_t j1, int64_t b, int64_t e, Body&& body) {
-    for (int64_t j = j0; j < j1; ++j)
-        for_each_run(L, b, e, [&](char** p, const int64_t* s, int64_t n) { body(j, p, s, n); });
+void for_layers(const Loop<N>& L, int64_t j0, int64_t j1, int64_t b, int64_t e, bool layers_inner, Body&& body) {
+    if (!layers_inner) {
+        for (int64_t j = j0; j < j1; ++j)
+            for_each_run(L, b, e, [&](char** p, const int64_t* s, int64_t n) { body(j, p, s, n); });
+        return;
+    }
+    for_each_run(L, b, e, [&](char** p, const int64_t* s, int64_t n) {
+        for (int64_t i = 0; i < n; ++i) {
+            char* q[N];
+            for (int k = 0; k < N; ++k) q[k] = p[k] + i * s[k];
+            for (int64_t j = j0; j < j1; ++j) body(j, q, s, 1);
+        }
+    });
 }
 
 // Runs for_layers over all layers and fibers on the thread pool. Writes that may collide between
 // layers (scatter, index_add) must pass split_layers = false: each fiber then stays on one thread and
 // sees its layers in order, which keeps "last write wins" and sums deterministic.
 template <int N, class Body>
-void parallel_layers(const Loop<N>& L, int64_t layers, bool split_layers, Body&& body) {
+void parallel_layers(const Loop<N>& L, int64_t layers, bool split_layers, bool layers_inner, Body&& body) {
     const int64_t fibers = L.numel;
     if (fibers == 0 || layers == 0) return;
     if (fibers * layers <= kIndexGrain) {
-        for_layers(L, 0, layers, 0, fibers, body);
+        for_layers(L, 0, layers, 0, fibers, layers_inner, body);
         return;
     }
     if (split_layers && layers >= fibers) {
         int64_t grain = std::max<int64_t>(1, kIndexGrain / fibers);
-        parallel_for(layers, grain, [&](int64_t j0, int64_t j1) { for_layers(L, j0, j1, 0, fibers, body); });
+        parallel_for(layers, grain, [&](int64_t j0, int64_t j1) { for_layers(L, j0, j1, 0, fibers, layers_inner, body); });
         return;
     }
     int64_t grain = std::max<int64_t>(1, kIndexGrain / layers);
-    parallel_for(fibers, grain, [&](int64_t b, int64_t e) { for_layers(L, 0, layers, b, e, body); });
+    parallel_for(fibers, grain, [&](int64_t b, int64_t e) { for_layers(L, 0, layers, b, e, layers_inner, body); });
 }
 
 }  // namespace wick::cpu

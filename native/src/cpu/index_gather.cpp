@@ -15,7 +15,7 @@ void index_select(const View& out, const View& x, int32_t dim, const View& index
     const int64_t out_step = out.strides[dim] * es, x_step = x.strides[dim] * es;
     dispatch_bytes(x.dtype, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        parallel_layers(L, static_cast<int64_t>(idx.size()), true, [&](int64_t j, char** p, const int64_t* s, int64_t n) {
+        parallel_layers(L, static_cast<int64_t>(idx.size()), true, is_innermost(out, dim), [&](int64_t j, char** p, const int64_t* s, int64_t n) {
             char* o = p[0] + j * out_step;
             const char* src = p[1] + idx[static_cast<size_t>(j)] * x_step;
             if (s[0] == es && s[1] == es) {

@@ -61,7 +61,7 @@ void scatter(wk_scatter_mode mode, const View& self, int32_t dim, const View& in
         constexpr bool kAdd = decltype(add)::value;
         dispatch_index(index.dtype, op, [&](auto itag) {
             using I = typename decltype(itag)::type;
-            parallel_layers(L, layers, false, [&](int64_t j, char** p, const int64_t* s, int64_t n) {
+            parallel_layers(L, layers, false, is_innermost(index, dim), [&](int64_t j, char** p, const int64_t* s, int64_t n) {
                 const char* ip = p[1] + j * index_step;
                 const char* sp = p[2] + j * src_step;
                 for (int64_t i = 0; i < n; ++i) {
@@ -85,7 +85,7 @@ void index_reduce(wk_scatter_mode mode, const View& self, int32_t dim, const Vie
     dispatch_mode(mode, self.dtype, op, [&](auto tag, auto add) {
         using T = typename decltype(tag)::type;
         constexpr bool kAdd = decltype(add)::value;
-        parallel_layers(L, static_cast<int64_t>(idx.size()), false, [&](int64_t j, char** p, const int64_t* s, int64_t n) {
+        parallel_layers(L, static_cast<int64_t>(idx.size()), false, is_innermost(src, dim), [&](int64_t j, char** p, const int64_t* s, int64_t n) {
             char* d = p[0] + idx[static_cast<size_t>(j)] * self_step;
             const char* sp = p[1] + j * src_step;
             if constexpr (kAdd && !std::is_same_v<T, bool>) {

@@ -153,6 +153,35 @@ void for_each_fiber(const View& values, const View& indices, const View& x, int3
     });
 }
 
+// The k smallest (key, index) pairs of one fiber, sorted, in pairs[0..k) (keys complemented when
+// `complement`, i.e. for the largest). One pass: candidates collect in a buffer of 2k; each time it
+// fills, a selection keeps the best k and their worst becomes a threshold that rejects most of the
+// remaining elements with one comparison. O(n + k log k).
+template <class T>
+void select_smallest(std::vector<Pair<typename KeyOf<T>::K>>& pairs, const char* x, int64_t n, int64_t xs, int64_t k,
+                     bool complement) {
+    using K = typename KeyOf<T>::K;
+    const size_t cap = static_cast<size_t>(2 * k);
+    pairs.clear();
+    pairs.reserve(cap);
+    bool bounded = false;
+    Pair<K> worst{};
+    for (int64_t i = 0; i < n; ++i) {
+        K key = KeyOf<T>::get(load<T>(x + i * xs));
+        Pair<K> p{complement ? static_cast<K>(~key) : key, i};
+        if (bounded && !pair_less(p, worst)) continue;
+        pairs.push_back(p);
+        if (pairs.size() == cap) {
+            std::nth_element(pairs.begin(), pairs.begin() + (k - 1), pairs.end(), pair_less<K>);
+            pairs.resize(static_cast<size_t>(k));
+            worst = pairs[static_cast<size_t>(k - 1)];
+            bounded = true;
+        }
+    }
+    std::nth_element(pairs.begin(), pairs.begin() + (k - 1), pairs.end(), pair_less<K>);
+    std::sort(pairs.begin(), pairs.begin() + k, pair_less<K>);
+}
+
 template <class K>
 struct SortScratch {
     std::vector<Pair<K>> pairs, tmp;
@@ -189,15 +218,12 @@ void topk(const View& values, const View& indices, const View& x, int32_t dim, i
         for_each_fiber<SortScratch<K>>(values, indices, x, dim, n, [&](SortScratch<K>& sc, char* v, char* ix, const char* xf) {
             auto& pairs = sc.pairs;
             auto& tmp = sc.tmp;
-            load_pairs<T>(pairs, xf, n, xs, largest);
             if (k * 8 < n) {
-                // Selection then a sort of the k winners: O(n + k log k).
-                std::nth_element(pairs.begin(), pairs.begin() + (k - 1), pairs.end(), pair_less<K>);
-                std::sort(pairs.begin(), pairs.begin() + k, pair_less<K>);
-            } else if (n >= kRadixMin) {
-                radix_sort(pairs, tmp);
+                select_smallest<T>(pairs, xf, n, xs, k, largest);
             } else {
-                std::sort(pairs.begin(), pairs.end(), pair_less<K>);
+                load_pairs<T>(pairs, xf, n, xs, largest);
+                if (n >= kRadixMin) radix_sort(pairs, tmp);
+                else std::sort(pairs.begin(), pairs.end(), pair_less<K>);
             }
             store_pairs<T>(pairs, k, v, vs, ix, is, xf, xs);
         });
