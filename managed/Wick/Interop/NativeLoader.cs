@@ -27,6 +27,7 @@ internal static unsafe class NativeLoader
                 "or put the library beside your application.");
         }
         CheckAbi(handle);
+        OutOfMemoryRetry.Install(handle);
         return handle;
     }
 
