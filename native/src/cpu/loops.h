@@ -64,7 +64,6 @@ Loop<N> make_loop(const View* const (&views)[N]) {
 // of the row-major order, one innermost run at a time.
 template <int N, class Inner>
 void for_each_run(const Loop<N>& L, int64_t begin, int64_t end, Inner&& inner) {
-    if (begin >= end) return;  // also an empty tensor, whose zero size must not be divided by
     const int last = L.ndim - 1;
     int64_t idx[kMaxDims];
     int64_t rem = begin;
