@@ -320,8 +320,20 @@ __global__ void __launch_bounds__(kReduceThreads)
             int64_t r = r0;
             if (cfg.vectorized && aligned_to(base, sizeof(T) * V)) {
                 // Contiguous lane: each thread takes every tx-th vector of V elements.
+                // Four loads are issued before their values are used, so enough bytes are in flight.
                 const int64_t full = r0 + (r1 - r0) / V * V;
-                for (int64_t v = r0 + static_cast<int64_t>(lx) * V; v < full; v += static_cast<int64_t>(tx) * V) {
+                const int64_t step = static_cast<int64_t>(tx) * V;
+                int64_t v = r0 + static_cast<int64_t>(lx) * V;
+                for (; v + 3 * step < full; v += 4 * step) {
+                    Vec<T, V> vec[4];
+#pragma unroll
+                    for (int u = 0; u < 4; ++u) vec[u] = *reinterpret_cast<const Vec<T, V>*>(base + v + u * step);
+#pragma unroll
+                    for (int u = 0; u < 4; ++u)
+#pragma unroll
+                        for (int k = 0; k < V; ++k) acc = op.reduce(acc, to_op(vec[u].v[k]), v + u * step + k);
+                }
+                for (; v < full; v += step) {
                     const Vec<T, V> vec = *reinterpret_cast<const Vec<T, V>*>(base + v);
 #pragma unroll
                     for (int k = 0; k < V; ++k) acc = op.reduce(acc, to_op(vec.v[k]), v + k);
@@ -476,8 +488,9 @@ void run_reduce(const char* name, const View& out, const View& x, Op op) {
     const int64_t grid_x = ceil_div(s.outer, per_block);
     check(grid_x <= 0x7fffffffLL, WK_ERR_INVALID_ARGUMENT, name, ": too many outputs (", s.outer, ")");
 
-    // Split the lane across blockIdx.y when the outputs alone leave the GPU idle.
-    const int64_t target = static_cast<int64_t>(device_info(active_device()).multiprocessors) * 4;
+    // Split the lane across blockIdx.y when the outputs alone leave the GPU idle: two blocks of
+    // 512 threads per multiprocessor run at once (up to 64 registers each), so this is one wave.
+    const int64_t target = static_cast<int64_t>(device_info(active_device()).multiprocessors) * 2;
     int64_t splits = 1;
     if (grid_x < target && s.lane >= unit * 8) {
         splits = ceil_div(target, grid_x);

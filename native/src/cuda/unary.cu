@@ -23,6 +23,8 @@ struct FloatUnary {
     template <class C>
     __device__ __forceinline__ C operator()(C v) const {
         const C a0 = static_cast<C>(p0), a1 = static_cast<C>(p1);
+        (void)a0;
+        (void)a1;
         if constexpr (OP == WK_UNARY_EXP) return m_exp(v);
         else if constexpr (OP == WK_UNARY_EXPM1) return m_expm1(v);
         else if constexpr (OP == WK_UNARY_LOG) return m_log(v);
