@@ -28,6 +28,12 @@ const CudaLoad& load_cuda() {
         std::string err;
         void* lib = platform::open_library(path, &err);
         if (lib == nullptr) {
+            // Hosts that load packages in place (the NuGet cache: dotnet fsi) keep the CUDA runtime package
+            // in another folder; the managed loader loads it first, and opening it by name finds that copy.
+            std::string ignored;
+            lib = platform::open_library(platform::library_file_name("wick_cuda"), &ignored);
+        }
+        if (lib == nullptr) {
             r.error = "the CUDA backend is not installed (" + path + " could not be loaded: " + err +
                       "). Add the package Wick.Runtime.Cuda.linux-x64, or build native/ with -DWICK_CUDA=ON";
             return r;
@@ -56,9 +62,26 @@ const Backend& backend_for(Device device) {
     if (cuda.backend == nullptr) fail(WK_ERR_DEVICE, "device ", device, " requested, but ", cuda.error);
     int32_t count = 0;
     check_backend(*cuda.backend, cuda.backend->device_count(&count));
-    check(device.index < count, WK_ERR_DEVICE, "device ", device, " requested, but ", count,
-          count == 1 ? " CUDA device is" : " CUDA devices are", " available");
+    if (device.index >= count) {
+        if (count == 0)
+            fail(WK_ERR_DEVICE, "device ", device, " requested, but no CUDA device is available (",
+                 cuda.backend->last_error(), "); check the NVIDIA driver with nvidia-smi");
+        fail(WK_ERR_DEVICE, "device ", device, " requested, but ", count,
+             count == 1 ? " CUDA device is" : " CUDA devices are", " available");
+    }
+    check_backend(*cuda.backend, cuda.backend->runtime->activate(device.index));
     return *cuda.backend;
+}
+
+const Backend* cuda_backend_if_loaded(const char** why) {
+    try {
+        const CudaLoad& cuda = load_cuda();
+        if (why != nullptr) *why = cuda.backend == nullptr ? cuda.error.c_str() : "";
+        return cuda.backend;
+    } catch (...) {
+        if (why != nullptr) *why = "the CUDA backend could not be loaded";
+        return nullptr;
+    }
 }
 
 void check_backend(const Backend& be, wk_status status) {
