@@ -347,7 +347,118 @@ WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing, joining, sorting and scans                                                        */
 /* ------------------------------------------------------------------------------------------ */
-/* cat, stack, gather, scatter, index_select, masked ops, sort, topk, cumsum, ... */
+/* Lists of tensors are arrays of handles. Index tensors hold int64 (int32 is also accepted where
+ * noted, as in PyTorch); every index is checked against the size of its dimension and an index out
+ * of range fails with WK_ERR_INDEX naming the op, the index, the dimension and its size. Ops that
+ * take `x` and an optional `out` return a modified copy of x when out is NULL, and write into out
+ * when it is given (out == x updates x in place). */
+
+/* Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
+ * tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs. */
+WK_API wk_status wk_op_cat(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out,
+                           wk_tensor* result);
+/* Joins same-shape tensors along a new dimension dim (0 <= dim <= ndim, negative counts from the end). */
+WK_API wk_status wk_op_stack(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out,
+                             wk_tensor* result);
+/* Views of consecutive pieces of dim with the given sizes, which must sum to the size of dim;
+ * results receives count handles. */
+WK_API wk_status wk_op_split(wk_tensor t, const int64_t* sizes, int32_t count, int32_t dim,
+                             wk_tensor* results);
+
+/* out = x with dim replaced by the entries of a 0-d or 1-D int64/int32 index. */
+WK_API wk_status wk_op_index_select(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out,
+                                    wk_tensor* result);
+/* out[i][j] = x[index[i][j]][j] for dim 0 (likewise for any dim); index is int64, has x's ndim and
+ * sizes no larger than x's outside dim; the result has index's shape. */
+WK_API wk_status wk_op_gather(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result);
+
+typedef WK_ENUM(wk_scatter_mode) {
+    WK_SCATTER_ASSIGN = 0, /* duplicate indices: the last in index order wins (deterministic) */
+    WK_SCATTER_ADD = 1     /* duplicate indices accumulate */
+} wk_scatter_mode;
+
+/* x[index[i][j]][j] = src[i][j] for dim 0 (or +=, see mode); index is int64 with src's ndim and
+ * sizes no larger than src's, nor than x's outside dim. src NULL: the scalar value instead. */
+WK_API wk_status wk_op_scatter(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor src,
+                               const wk_scalar* value, wk_scatter_mode mode, wk_tensor out,
+                               wk_tensor* result);
+/* x.select(dim, index[i]) += alpha * source.select(dim, i); index int64 or int32, 0-d or 1-D;
+ * source has x's shape with dim of size index.numel(). alpha NULL means 1. Duplicates accumulate. */
+WK_API wk_status wk_op_index_add(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source,
+                                 const wk_scalar* alpha, wk_tensor out, wk_tensor* result);
+/* x.select(dim, index[i]) = source.select(dim, i); index int64; duplicates: the last wins. */
+WK_API wk_status wk_op_index_copy(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source,
+                                  wk_tensor out, wk_tensor* result);
+/* x.select(dim, index[i]) = value; index int64. The value is the scalar, or (value NULL) the
+ * 0-d value_tensor. */
+WK_API wk_status wk_op_index_fill(wk_tensor x, int32_t dim, wk_tensor index, const wk_scalar* value,
+                                  wk_tensor value_tensor, wk_tensor out, wk_tensor* result);
+
+/* Where the bool mask is true (mask and x broadcast together), the value: the scalar, or (value
+ * NULL) the 0-d value_tensor; converted to x's dtype. */
+WK_API wk_status wk_op_masked_fill(wk_tensor x, wk_tensor mask, const wk_scalar* value,
+                                   wk_tensor value_tensor, wk_tensor out, wk_tensor* result);
+/* The 1-D tensor of the elements of x where the bool mask is true (broadcast together), row-major. */
+WK_API wk_status wk_op_masked_select(wk_tensor x, wk_tensor mask, wk_tensor* result);
+/* Where the bool mask is true, the next element of source (row-major); source has x's dtype and
+ * at least as many elements as the mask selects. */
+WK_API wk_status wk_op_masked_scatter(wk_tensor x, wk_tensor mask, wk_tensor source, wk_tensor out,
+                                      wk_tensor* result);
+/* The (n, ndim) int64 coordinates of the nonzero elements of x, row-major (NaN counts as nonzero). */
+WK_API wk_status wk_op_nonzero(wk_tensor x, wk_tensor* result);
+/* (..., num_classes) int64 with a 1 at each class index; num_classes < 0: max(index) + 1. */
+WK_API wk_status wk_op_one_hot(wk_tensor index, int64_t num_classes, wk_tensor* result);
+
+/* Advanced indexing by one index tensor at dim: int64/int32 (negative counts from the end; the
+ * result has index's shape in place of dim) or bool (a mask over dims dim..dim+mask.ndim-1,
+ * replaced by one dimension holding the selected positions in row-major order). */
+WK_API wk_status wk_op_index(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor* result);
+/* In place: x[..., index, ...] = values (broadcast to the shape wk_op_index would give), or +=
+ * when accumulate != 0 (duplicate integer indices then accumulate; otherwise the last wins). */
+WK_API wk_status wk_op_index_put_(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor values,
+                                  int32_t accumulate);
+
+/* A copy with the order of elements reversed along each of dims (no dim twice). */
+WK_API wk_status wk_op_flip(wk_tensor x, const int32_t* dims, int32_t ndims, wk_tensor* result);
+/* A copy with elements shifted by shifts[i] along dims[i], wrapping around; ndims == 0 rolls the
+ * flattened tensor by the single shift and restores the shape. */
+WK_API wk_status wk_op_roll(wk_tensor x, const int64_t* shifts, int32_t nshifts, const int32_t* dims,
+                            int32_t ndims, wk_tensor* result);
+/* x tiled repeats[i] times along each dimension; count >= ndim, extra leading repeats add dimensions. */
+WK_API wk_status wk_op_repeat(wk_tensor x, const int64_t* repeats, int32_t count, wk_tensor* result);
+/* The lower (tril) or upper (triu) triangle of the last two dimensions, the rest set to zero;
+ * diagonal 0 is the main diagonal, > 0 above it, < 0 below it. */
+WK_API wk_status wk_op_tril(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result);
+WK_API wk_status wk_op_triu(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result);
+
+typedef WK_ENUM(wk_pad_mode) {
+    WK_PAD_CONSTANT = 0,  /* the value (0 when NULL); negative padding crops */
+    WK_PAD_REFLECT = 1,   /* mirror without repeating the edge; padding < size */
+    WK_PAD_REPLICATE = 2, /* repeat the edge element */
+    WK_PAD_CIRCULAR = 3   /* wrap around; padding <= size */
+} wk_pad_mode;
+
+/* PyTorch's F.pad: pad holds (before, after) pairs for the last dimension first, then the one
+ * before it, ...; npad is even and npad / 2 <= ndim. value must be NULL unless mode is constant. */
+WK_API wk_status wk_op_pad(wk_tensor x, const int64_t* pad, int32_t npad, wk_pad_mode mode,
+                           const wk_scalar* value, wk_tensor* result);
+/* The gradient of wk_op_pad with respect to x: grad has the padded shape; every output position
+ * adds into the input position it was read from (nothing for constant fill). */
+WK_API wk_status wk_op_pad_backward(wk_tensor grad, const int64_t* input_sizes, int32_t ndim,
+                                    const int64_t* pad, int32_t npad, wk_pad_mode mode,
+                                    wk_tensor* result);
+
+/* Sorts along dim, always stably (equal elements keep their order, in both directions); NaN sorts
+ * as the largest value. values may be NULL (argsort); indices are int64. */
+WK_API wk_status wk_op_sort(wk_tensor x, int32_t dim, int32_t descending, wk_tensor* values,
+                            wk_tensor* indices);
+/* The k largest (or smallest) elements along dim and their int64 indices, always in sorted order;
+ * ties keep index order and NaN counts as the largest value. 0 <= k <= size of dim. */
+WK_API wk_status wk_op_topk(wk_tensor x, int64_t k, int32_t dim, int32_t largest, wk_tensor* values,
+                            wk_tensor* indices);
+/* The distinct values of the flattened x in ascending order (NaNs are each distinct, placed last);
+ * inverse (x's shape) and counts (per value) are computed only when their pointers are not NULL. */
+WK_API wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse, wk_tensor* counts);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Neural-network ops                                                                        */
@@ -447,7 +558,84 @@ WK_API wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tenso
 /* ------------------------------------------------------------------------------------------ */
 /* Devices and streams                                                                         */
 /* ------------------------------------------------------------------------------------------ */
-/* CUDA device queries, streams, events, pinned memory                                         */
+/* CUDA device queries, streams, events, pinned memory. The CUDA backend is libwick_cuda beside
+ * libwick; without it (or without a GPU) the queries below report no device, and every other
+ * CUDA request fails with WK_ERR_DEVICE and a message saying how to get it. */
+
+/* 1 when the CUDA backend is installed and sees at least one GPU; never fails. */
+WK_API wk_status wk_cuda_is_available(int32_t* available);
+/* Number of GPUs the CUDA backend sees (0 without the backend or without a GPU); never fails. */
+WK_API wk_status wk_cuda_device_count(int32_t* count);
+/* Why CUDA is not available (empty when it is); the pointer stays valid for the process. */
+WK_API wk_status wk_cuda_unavailable_reason(const char** reason);
+
+typedef struct wk_cuda_device_properties {
+    uint8_t name[256];             /* UTF-8, NUL-terminated, e.g. "NVIDIA H100 80GB HBM3" */
+    int32_t major;                 /* compute capability */
+    int32_t minor;
+    int32_t multiprocessor_count;
+    int32_t max_threads_per_block;
+    int64_t total_memory;          /* bytes */
+    int64_t l2_cache_bytes;
+} wk_cuda_device_properties;
+
+WK_API wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_device_properties* properties);
+/* Free and total memory of the device as the driver sees it (bytes). */
+WK_API wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes);
+/* Waits until all work queued on the device (every stream) is done. */
+WK_API wk_status wk_cuda_synchronize(int32_t device_index);
+/* TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
+ * torch.backends.cuda.matmul.allow_tf32). Process-wide. */
+WK_API wk_status wk_cuda_set_allow_tf32(int32_t allow);
+WK_API wk_status wk_cuda_get_allow_tf32(int32_t* allow);
+
+/* A queue of GPU work. Each thread has a current stream per device (the device's default stream
+ * until set); kernels and copies of that thread are queued on it. Refcounted. */
+typedef struct wk_cuda_stream_s* wk_cuda_stream;
+
+/* A new stream that does not synchronize with the default stream. */
+WK_API wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out);
+/* The device's default stream (a new reference). */
+WK_API wk_status wk_cuda_stream_default(int32_t device_index, wk_cuda_stream* out);
+/* This thread's current stream on the device (a new reference). */
+WK_API wk_status wk_cuda_stream_current(int32_t device_index, wk_cuda_stream* out);
+/* Makes s current for this thread on its device; NULL restores the default stream of device_index. */
+WK_API wk_status wk_cuda_stream_set_current(int32_t device_index, wk_cuda_stream s);
+WK_API wk_status wk_cuda_stream_release(wk_cuda_stream s);
+WK_API wk_status wk_cuda_stream_device(wk_cuda_stream s, int32_t* device_index);
+/* Waits until all work queued on s is done. */
+WK_API wk_status wk_cuda_stream_synchronize(wk_cuda_stream s);
+/* done = 1 when all work queued on s has finished; does not wait. */
+WK_API wk_status wk_cuda_stream_query(wk_cuda_stream s, int32_t* done);
+
+/* A marker in a stream: record it, then wait for it from the host or from another stream. */
+typedef struct wk_cuda_event_s* wk_cuda_event;
+
+/* enable_timing != 0 allows wk_cuda_event_elapsed_ms (slightly more costly to record). */
+WK_API wk_status wk_cuda_event_create(int32_t device_index, int32_t enable_timing, wk_cuda_event* out);
+WK_API wk_status wk_cuda_event_release(wk_cuda_event e);
+/* Records e on s (NULL: this thread's current stream on e's device). */
+WK_API wk_status wk_cuda_event_record(wk_cuda_event e, wk_cuda_stream s);
+WK_API wk_status wk_cuda_event_synchronize(wk_cuda_event e);
+WK_API wk_status wk_cuda_event_query(wk_cuda_event e, int32_t* done);
+/* Milliseconds between two recorded timing events (both completed). */
+WK_API wk_status wk_cuda_event_elapsed_ms(wk_cuda_event start, wk_cuda_event end, float* ms);
+/* Work queued on s after this call waits until e (as last recorded) has completed. */
+WK_API wk_status wk_cuda_stream_wait_event(wk_cuda_stream s, wk_cuda_event e);
+
+/* A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU with
+ * non_blocking run asynchronously. Needs the CUDA backend. */
+WK_API wk_status wk_tensor_empty_pinned(const int64_t* sizes, int32_t ndim, wk_dtype dtype, wk_tensor* out);
+/* A pinned contiguous copy of a CPU tensor (t itself, retained, when already pinned and contiguous). */
+WK_API wk_status wk_tensor_pin_memory(wk_tensor t, wk_tensor* out);
+WK_API wk_status wk_tensor_is_pinned(wk_tensor t, int32_t* pinned);
+/* As wk_tensor_to, with non_blocking != 0: a copy from pinned host memory to a GPU is only queued
+ * on the current stream, so the source must stay unchanged until the stream reaches it (record an
+ * event or synchronize). Every other transfer waits as wk_tensor_to does. */
+WK_API wk_status wk_tensor_to_ex(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index,
+                                 int32_t copy, int32_t non_blocking, wk_tensor* out);
+/* As wk_tensor_copy_, with non_blocking as for wk_tensor_to_ex. */
+WK_API wk_status wk_tensor_copy_ex_(wk_tensor dst, wk_tensor src, int32_t non_blocking);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Memory statistics                                                                           */
@@ -462,8 +650,18 @@ typedef struct wk_memory_stats {
 
 WK_API wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats);
 WK_API wk_status wk_memory_reset_peak(wk_device_type device, int32_t device_index);
-/* Returns cached, unused blocks to the system. */
+/* Returns cached, unused blocks to the system (on a GPU: waits for the device first). On the CPU
+ * it also returns cached pinned host blocks when the CUDA backend is loaded. */
 WK_API wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index);
+/* Caps the bytes the device's allocator hands out (limit_bytes <= 0 removes the cap): allocations
+ * past it fail as if the device were full. For tests of out-of-memory handling, or sharing a GPU. */
+WK_API wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes);
+
+/* Called once when an allocation fails for lack of memory, before its single retry; a
+ * garbage-collected host runs its collector and finalizers here so unreachable tensors return
+ * their memory. The allocator has already released its cached blocks. NULL removes it. */
+typedef void (*wk_out_of_memory_handler)(int32_t device_type, int32_t device_index, uint64_t nbytes);
+WK_API wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler);
 /* Address of a process-wide counter of bytes held by live host storages, for cheap polling by
  * a garbage-collected host (memory pressure). Read it atomically; it stays valid forever. */
 WK_API wk_status wk_memory_host_counter(const int64_t** counter);
