@@ -12,7 +12,23 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_to(Handle, (wk_dtype)dtype, (wk_device_type)device.Type, device.Index, copy ? 1 : 0, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        if (!Recording.Wants(this)) return result;
+        if (r == Handle) return SameVariable(result);  // nothing changed: the same tensor, as PyTorch returns self
+        if (!dtype.IsFloatingPoint()) return result;     // integer results carry no gradient
+        var node = new ToCopyBackward(DType, Device) { Next = new[] { GradientEdge() } };
+        return Recording.Attach(result, node);
+    }
+
+    /// <summary>A new reference returned for this very tensor: it stands for the same autograd variable.</summary>
+    private Tensor SameVariable(Tensor alias)
+    {
+        if (_requiresGrad && _gradFn is null) EnsureMeta();
+        alias.CopyHistoryFrom(this);
+        alias._viewBase = _viewBase;
+        alias._viewRecorded = _viewRecorded;
+        alias._viewBaseFn = _viewBaseFn;
+        return alias;
     }
 
     /// <summary>This tensor converted to a dtype (float to integer truncates toward zero; to Float16/BFloat16 rounds to nearest even).</summary>
@@ -30,7 +46,10 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_contiguous(Handle, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        if (!Recording.Wants(this)) return result;
+        if (r == Handle) return SameVariable(result);
+        return Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } });
     }
 
     /// <summary>A copy with its own memory.</summary>
@@ -39,25 +58,39 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_clone(Handle, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        return Recording.Wants(this) ? Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } }) : result;
     }
 
     /// <summary>Copies <paramref name="source"/> (broadcast and converted) into this tensor; returns this tensor.</summary>
     public Tensor CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (Recording.Wants(this, source, null)) CopyBackward.Record(this, source, () => CopyRaw(source));
+        else CopyRaw(source);
+        return this;
+    }
+
+    private void CopyRaw(Tensor source)
+    {
         Ensure.Ok(NativeMethods.wk_tensor_copy_(Handle, source.Handle));
         GC.KeepAlive(this);
         GC.KeepAlive(source);
-        return this;
     }
 
     /// <summary>Sets every element to <paramref name="value"/>; returns this tensor.</summary>
     public unsafe Tensor Fill(double value)
     {
         wk_scalar s = Scalars.For(DType, value);
+        Edge old = default;
+        if (Recording.Wants(this))
+        {
+            InPlace.CheckWritable(this, "Fill");
+            old = GradientEdge();
+        }
         Ensure.Ok(NativeMethods.wk_tensor_fill_(Handle, &s));
         GC.KeepAlive(this);
+        if (old.IsValid) InPlace.RebaseOverwritten(this, "Fill", old);
         return this;
     }
 }

@@ -1,0 +1,100 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Wick;
+
+/// <summary>
+/// The test every op makes before recording, and the wiring of a result to its node. The common case (no input
+/// requires grad) costs one field read per operand; grad mode is only read when some operand requires grad.
+/// </summary>
+internal static class Recording
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Wants(Tensor a) => a._requiresGrad && GradMode.IsEnabled;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Wants(Tensor a, Tensor? @out) =>
+        (a._requiresGrad || (@out is not null && @out._requiresGrad)) && GradMode.IsEnabled;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Wants(Tensor a, Tensor b, Tensor? @out) =>
+        (a._requiresGrad | b._requiresGrad || (@out is not null && @out._requiresGrad)) && GradMode.IsEnabled;
+
+    /// <summary>Makes <paramref name="result"/> output <paramref name="outputNr"/> of <paramref name="node"/>.</summary>
+    public static Tensor Attach(Tensor result, Node node, int outputNr = 0)
+    {
+        result._gradFn = node;
+        result._outputNr = outputNr;
+        result._requiresGrad = true;
+        return result;
+    }
+
+    /// <summary>The error for an explicit output tensor that is not the op's own input (PyTorch's out=).</summary>
+    public static NotSupportedException OutNotDifferentiable(string op) =>
+        new($"{op}: writing the result into a separate output tensor is not differentiable; call the op without an output tensor.");
+}
+
+/// <summary>
+/// In-place operations under autograd. A leaf that requires grad may not be written (outside NoGrad). A non-leaf
+/// written in place gets a new history: the op's node, whose edges point at the tensor's previous history, becomes its
+/// GradFn ("rebase"). Values from before the write that the backward rule needs are kept in a snapshot copy that
+/// stands for the old tensor in the graph. In-place writes through views of tensors involved in autograd are refused.
+/// </summary>
+internal static class InPlace
+{
+    public static void CheckWritable(Tensor self, string op)
+    {
+        if (self._requiresGrad && self._gradFn is null)
+            throw new InvalidOperationException(
+                $"{op}: a leaf tensor that requires grad cannot be modified in place while gradients are recorded " +
+                "(its gradient would no longer match its value). Modify it inside `using (Autograd.NoGrad())`, as optimizers do, " +
+                "or use the out-of-place operation.");
+        if (self._viewBase is not null)
+            throw new NotSupportedException(
+                $"{op}: in-place operations on a view are not differentiable in Wick: the view shares memory with another tensor " +
+                "whose recorded history would have to change too. Apply the operation out of place (and build the result with " +
+                "Cat/Stack or arithmetic), or Clone() the view and work on the copy.");
+    }
+
+    /// <summary>A copy of <paramref name="self"/>'s current value that stands for it in the graph (same history); the caller disposes it.</summary>
+    public static Tensor Snapshot(Tensor self)
+    {
+        Tensor copy;
+        using (GradMode.Scope(false)) copy = self.Clone();
+        DisposeScope.Current?.TryRemove(copy);
+        copy.CopyHistoryFrom(self);
+        return copy;
+    }
+
+    /// <summary>Gives <paramref name="self"/> a new history: output 0 of <paramref name="node"/>.</summary>
+    public static void Rebase(Tensor self, Node node) => Recording.Attach(self, node);
+
+    /// <summary>
+    /// After an in-place write that fully replaced <paramref name="self"/>'s value with something that does not depend on it
+    /// (fill, random fill): the old history receives zeros.
+    /// </summary>
+    public static void RebaseOverwritten(Tensor self, string name, Edge oldEdge)
+    {
+        var node = new OverwriteBackward(name, self.ShapeRef, self.DType) { Next = new[] { oldEdge } };
+        Rebase(self, node);
+    }
+}
+
+/// <summary>A value overwritten in place by something that does not depend on it: its previous history gets zeros.</summary>
+internal sealed class OverwriteBackward : Node
+{
+    private readonly string _name;
+    private readonly long[] _shape;
+    private readonly DType _dtype;
+
+    public OverwriteBackward(string name, long[] shape, DType dtype)
+    {
+        _name = name;
+        _shape = shape;
+        _dtype = dtype;
+    }
+
+    public override string Name => _name + "Backward";
+
+    internal override Tensor?[] Apply(Tensor?[] g) => new[] { Tensor.Zeros(_shape, _dtype, g[0]!.Device) };
+}
