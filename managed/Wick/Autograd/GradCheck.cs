@@ -172,15 +172,22 @@ public static partial class Autograd
                 long offset = offset0;
                 for (int d = 0; d < shape.Length; ++d) offset += index[d] * strides[d];
                 double[][] plus, minus;
-                using (NoGrad())
-                using (Tensor element = x.AsStrided(Array.Empty<long>(), Array.Empty<long>(), offset))
+                // The function runs in the caller's grad mode (GradGradCheck differentiates inside it); only the
+                // perturbations are unrecorded writes into the input's memory.
+                Tensor element;
+                using (NoGrad()) element = x.AsStrided(Array.Empty<long>(), Array.Empty<long>(), offset);
+                try
                 {
                     double original = element.Item<double>();
-                    element.Fill(original + eps);
+                    using (NoGrad()) element.Fill(original + eps);
                     plus = Evaluate(function, inputs);
-                    element.Fill(original - eps);
+                    using (NoGrad()) element.Fill(original - eps);
                     minus = Evaluate(function, inputs);
-                    element.Fill(original);
+                    using (NoGrad()) element.Fill(original);
+                }
+                finally
+                {
+                    element.Dispose();
                 }
                 for (int o = 0; o < outs.Length; ++o)
                 {
@@ -194,8 +201,8 @@ public static partial class Autograd
                         string outIndex = string.Join(", ", Unravel(k, outs[o].ShapeRef));
                         return string.Create(CultureInfo.InvariantCulture,
                             $"{what}: the Jacobian of output {o} with respect to input {checkedInputs[c]} is wrong at input element " +
-                            $"[{string.Join(", ", index)}] (flat {j}) and output element [{outIndex}] (flat {k}): analytical {analytical:R}, " +
-                            $"numerical {numerical:R}; allowed difference atol {atol} + rtol {rtol} × |numerical| = {tolerance:G6}. " +
+                            $"[{string.Join(", ", index)}] (flat {j}) and output element [{outIndex}] (flat {k}): analytical {analytical:G10}, " +
+                            $"numerical {numerical:G10}; allowed difference atol {atol} + rtol {rtol} × |numerical| = {tolerance:G6}. " +
                             $"Analytical is what the backward pass computed; numerical is the central difference with eps {eps}.");
                     }
                 }
