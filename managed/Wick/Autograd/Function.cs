@@ -87,7 +87,7 @@ public abstract class Function
     }
 
     /// <summary>Keeps tensors (inputs, outputs or others) for <see cref="Backward"/>; call it inside Forward.</summary>
-    protected void SaveForBackward(params Tensor[] tensors)
+    public void SaveForBackward(params Tensor[] tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (Tensor t in tensors) ArgumentNullException.ThrowIfNull(t, nameof(tensors));
@@ -95,7 +95,7 @@ public abstract class Function
     }
 
     /// <summary>The tensors given to <see cref="SaveForBackward"/>, checked against in-place changes; read them in Backward.</summary>
-    protected IReadOnlyList<Tensor> SavedTensors
+    public IReadOnlyList<Tensor> SavedTensors
     {
         get
         {
@@ -108,11 +108,11 @@ public abstract class Function
     }
 
     /// <summary>Whether input <paramref name="index"/> needs a gradient (it requires grad and recording was on).</summary>
-    protected bool NeedsInputGrad(int index) =>
+    public bool NeedsInputGrad(int index) =>
         _needsInputGrad is { } n ? n[index] : throw new InvalidOperationException($"{Name}: NeedsInputGrad is known only once Apply runs.");
 
     /// <summary>Marks outputs that have no gradient (indices, masks); call it inside Forward.</summary>
-    protected void MarkNonDifferentiable(params Tensor[] outputs)
+    public void MarkNonDifferentiable(params Tensor[] outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         (_nonDifferentiable ??= new List<Tensor>()).AddRange(outputs);
