@@ -12,13 +12,22 @@ internal static class Recording
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Wants(Tensor a) => a._requiresGrad && GradMode.IsEnabled;
 
+    /// <summary>For ops with an optional in-place output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Wants(Tensor a, Tensor? @out) =>
-        (a._requiresGrad || (@out is not null && @out._requiresGrad)) && GradMode.IsEnabled;
+        (a._requiresGrad || (@out is not null && Involved(@out))) && GradMode.IsEnabled;
 
+    /// <summary>For binary ops with an optional in-place output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Wants(Tensor a, Tensor b, Tensor? @out) =>
-        (a._requiresGrad | b._requiresGrad || (@out is not null && @out._requiresGrad)) && GradMode.IsEnabled;
+        (a._requiresGrad | b._requiresGrad || (@out is not null && Involved(@out))) && GradMode.IsEnabled;
+
+    /// <summary>For in-place writes into <paramref name="self"/> (from <paramref name="source"/>, if any).</summary>
+    public static bool WantsInPlace(Tensor self, Tensor? source = null) =>
+        (Involved(self) || (source is not null && source._requiresGrad)) && GradMode.IsEnabled;
+
+    /// <summary>A write into <paramref name="t"/> concerns autograd: it, or the base it is a view of, requires grad.</summary>
+    private static bool Involved(Tensor t) => t._requiresGrad || (t._viewBase is { } root && root._requiresGrad);
 
     /// <summary>Makes <paramref name="result"/> output <paramref name="outputNr"/> of <paramref name="node"/>.</summary>
     public static Tensor Attach(Tensor result, Node node, int outputNr = 0)
@@ -38,7 +47,8 @@ internal static class Recording
 /// In-place operations under autograd. A leaf that requires grad may not be written (outside NoGrad). A non-leaf
 /// written in place gets a new history: the op's node, whose edges point at the tensor's previous history, becomes its
 /// GradFn ("rebase"). Values from before the write that the backward rule needs are kept in a snapshot copy that
-/// stands for the old tensor in the graph. In-place writes through views of tensors involved in autograd are refused.
+/// stands for the old tensor in the graph. A write through a view rebases the view's base instead (PyTorch's
+/// CopySlices), and the view becomes a view of the new base.
 /// </summary>
 internal static class InPlace
 {
@@ -49,11 +59,10 @@ internal static class InPlace
                 $"{op}: a leaf tensor that requires grad cannot be modified in place while gradients are recorded " +
                 "(its gradient would no longer match its value). Modify it inside `using (Autograd.NoGrad())`, as optimizers do, " +
                 "or use the out-of-place operation.");
-        if (self._viewBase is not null)
-            throw new NotSupportedException(
-                $"{op}: in-place operations on a view are not differentiable in Wick: the view shares memory with another tensor " +
-                "whose recorded history would have to change too. Apply the operation out of place (and build the result with " +
-                "Cat/Stack or arithmetic), or Clone() the view and work on the copy.");
+        if (self._viewBase is { } root && root._requiresGrad && root._gradFn is null)
+            throw new InvalidOperationException(
+                $"{op}: this tensor is a view of a leaf tensor that requires grad, which cannot be modified in place while " +
+                "gradients are recorded. Modify it inside `using (Autograd.NoGrad())`, or work on a Clone().");
     }
 
     /// <summary>A copy of <paramref name="self"/>'s current value that stands for it in the graph (same history); the caller disposes it.</summary>
@@ -66,8 +75,28 @@ internal static class InPlace
         return copy;
     }
 
-    /// <summary>Gives <paramref name="self"/> a new history: output 0 of <paramref name="node"/>.</summary>
-    public static void Rebase(Tensor self, Node node) => Recording.Attach(self, node);
+    /// <summary>
+    /// Gives <paramref name="self"/> (just written in place) a new history: output 0 of <paramref name="node"/>, whose
+    /// edge 0 is self's previous history. For a view, its base gets the new history (<see cref="CopySlices"/>).
+    /// </summary>
+    public static void Rebase(Tensor self, Node node)
+    {
+        if (self._viewBase is not { } root)
+        {
+            Recording.Attach(self, node);
+            return;
+        }
+        var baseGeometry = new Geometry(root);
+        var viewGeometry = new Geometry(self);
+        var slices = new CopySlices(node, baseGeometry, viewGeometry, root.DType) { Next = new Edge[node.Next.Length] };
+        slices.Next[0] = root.GradientEdge();
+        for (int i = 1; i < node.Next.Length; ++i) slices.Next[i] = node.Next[i];
+        Recording.Attach(root, slices);
+        var view = new ViewOfBaseBackward(baseGeometry, viewGeometry, root.DType) { Next = new[] { new Edge(slices, 0) } };
+        Recording.Attach(self, view);
+        self._viewRecorded = true;
+        self._viewBaseFn = slices;
+    }
 
     /// <summary>
     /// After an in-place write that fully replaced <paramref name="self"/>'s value with something that does not depend on it

@@ -66,7 +66,7 @@ public sealed partial class Tensor
     public Tensor CopyFrom(Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (Recording.Wants(this, source, null)) CopyBackward.Record(this, source, () => CopyRaw(source));
+        if (Recording.WantsInPlace(this, source)) CopyBackward.Record(this, source, () => CopyRaw(source));
         else CopyRaw(source);
         return this;
     }
@@ -82,15 +82,16 @@ public sealed partial class Tensor
     public unsafe Tensor Fill(double value)
     {
         wk_scalar s = Scalars.For(DType, value);
+        bool record = Recording.WantsInPlace(this) && DType.IsFloatingPoint();
         Edge old = default;
-        if (Recording.Wants(this))
+        if (record)
         {
             InPlace.CheckWritable(this, "Fill");
             old = GradientEdge();
         }
         Ensure.Ok(NativeMethods.wk_tensor_fill_(Handle, &s));
         GC.KeepAlive(this);
-        if (old.IsValid) InPlace.RebaseOverwritten(this, "Fill", old);
+        if (record) InPlace.RebaseOverwritten(this, "Fill", old);
         return this;
     }
 }

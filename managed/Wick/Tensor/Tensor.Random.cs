@@ -26,8 +26,9 @@ public sealed partial class Tensor
 
     internal void RandomFill(wk_random_dist dist, double a, double b, Generator? generator)
     {
+        bool record = Recording.WantsInPlace(this) && DType.IsFloatingPoint();
         Edge old = default;
-        if (Recording.Wants(this))
+        if (record)
         {
             InPlace.CheckWritable(this, "RandomFill");
             old = GradientEdge();
@@ -35,7 +36,7 @@ public sealed partial class Tensor
         Ensure.Ok(NativeMethods.wk_random_fill_(Handle, dist, a, b, generator?.Handle ?? 0));
         GC.KeepAlive(this);
         GC.KeepAlive(generator);
-        if (old.IsValid) InPlace.RebaseOverwritten(this, "RandomFill", old);
+        if (record) InPlace.RebaseOverwritten(this, "RandomFill", old);
     }
 
     /// <summary>Uniform values in [0, 1).</summary>

@@ -266,6 +266,10 @@ public static class OpSpecs
         yield return new GradCase("SinInPlace (saves its input)", x => { var y = x[0] * 2.0; Kernels.Unary(y, wk_unary_op.WK_UNARY_SIN, 0, 0, y); return y; }, () => Two(s34, s4)[..1], "inplace:unary");
         yield return new GradCase("AddInPlace into a tensor that does not require grad", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b.AddInPlace(x[1]); b.MulInPlace(x[0]); return b; }, () => Two(s34, s4), "inplace:rebase");
         yield return new GradCase("CopyFrom (broadcast) into a non-leaf", x => { var y = x[0] * 2.0; y.CopyFrom(x[1]); return y * x[0]; }, () => Two(s34, s4), "inplace:copy");
+        yield return new GradCase("MulInPlace through a strided view of a non-leaf", x => { var y = x[0] * 1.0; y[.., 1..].MulInPlace(x[1]); return y * y; },
+            () => new[] { Samples.Uniform(s34, -2, 2, 6002, Layout.Transposed), Samples.Uniform(new long[] { 3 }, -2, 2, 6003) }, "inplace:view", gradGrad: false);
+        yield return new GradCase("Indexer assignment into a buffer", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b[1] = x[1]; b[.., 0] = x[0][.., 2] * 2.0; return b * x[0]; },
+            () => Two(s34, s4), "inplace:view", gradGrad: false);
         yield return new GradCase("Fill of a non-leaf", x => { var y = x[0] * 2.0; y.Fill(3); return y * x[0] + x[0]; }, () => Two(s34, s4)[..1], "inplace:fill");
     }
 

@@ -48,11 +48,16 @@ internal sealed class CopyBackward : Node
     /// <summary>Records dst.CopyFrom(src) after checking dst may be written; <paramref name="copy"/> does the native copy.</summary>
     public static void Record(Tensor dst, Tensor src, Action copy)
     {
+        if (!dst.DType.IsFloatingPoint())
+        {
+            copy();  // an integer destination carries no gradient
+            return;
+        }
         InPlace.CheckWritable(dst, "CopyFrom");
         var node = new CopyBackward(dst, src);
         copy();
-        if (src._requiresGrad && src.DType.IsFloatingPoint() && dst.DType.IsFloatingPoint()) InPlace.Rebase(dst, node);
-        else if (dst._requiresGrad) InPlace.RebaseOverwritten(dst, "Copy", node.Next[0]);
+        if (src._requiresGrad && src.DType.IsFloatingPoint()) InPlace.Rebase(dst, node);
+        else InPlace.RebaseOverwritten(dst, "Copy", node.Next[0]);
     }
 
     internal override Tensor?[] Apply(Tensor?[] grads)
