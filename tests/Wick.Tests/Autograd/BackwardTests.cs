@@ -260,4 +260,71 @@ public class BackwardTests
         Tensor g = Wick.Autograd.Grad(y, h)!;  // 2h
         Assert.That(g.ToArray<double>(), Is.EqualTo(new double[] { 6, 12 }));
     }
+
+    [Test]
+    public void ToStringShowsTheGradFnOrRequiresGradAndRecordsNothing()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(1, 2);
+        var y = x * 2.0;
+        Assert.That(y.ToString(), Is.EqualTo("tensor([2., 4.], dtype=Float64, gradFn=<MulBackward>)"));
+        Assert.That(x.ToString(), Does.EndWith("requiresGrad=True)"));
+        var big = Tensor.Zeros(new long[] { 40, 40 }, DType.Float64).SetRequiresGrad() * 1.0;
+        Node before = big.GradFn!;
+        _ = big.ToString();
+        Assert.That(big.GradFn, Is.SameAs(before));
+    }
+
+    [Test]
+    public void FunctionalGradChecksItsArguments()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(1, 2);
+        var y = (x * x).Sum();
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => Wick.Autograd.Grad(new[] { y }, new[] { x }, new Tensor?[] { null, null }),
+                        Throws.ArgumentException.With.Message.Contains("2 gradOutputs for 1 outputs"));
+            Assert.That(() => Wick.Autograd.Grad(new[] { y }, new Tensor[] { null! }), Throws.ArgumentNullException.With.Message.Contains("input 0 is null"));
+            Assert.That(() => Wick.Autograd.Grad(y, Tensor.FromArray(new double[] { 1 })),
+                        Throws.InvalidOperationException.With.Message.Contains("input 0 does not require grad"));
+            Assert.That(() => Wick.Autograd.Grad(Tensor.FromArray(new double[] { 1 }), x),
+                        Throws.InvalidOperationException.With.Message.Contains("does not require grad and has no GradFn"));
+            Assert.That(() => Wick.Autograd.Grad(x * 2.0, x), Throws.InvalidOperationException.With.Message.Contains("one-element output"));
+        });
+        Assert.That(Wick.Autograd.Grad(y, x)!.ToArray<double>(), Is.EqualTo(new double[] { 2, 4 }), "failed calls leave the graph usable");
+    }
+
+    [Test]
+    public void BackwardOfALeafItselfAccumulatesOnes()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(5);
+        x.Backward();
+        Assert.That(x.Grad!.Item<double>(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void GradientsOfSeveralOutputsAreSummed()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(1, 2);
+        var a = (x * 2.0).Sum();
+        var b = (x * x).Sum();
+        Tensor?[] g = Wick.Autograd.Grad(new[] { a, b }, new[] { x });
+        Assert.That(g[0]!.ToArray<double>(), Is.EqualTo(new double[] { 4, 6 }));  // 2 + 2x
+    }
+
+    [Test]
+    public void AssigningGradChecksShapeAndDType()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(1, 2);
+        Assert.That(() => x.Grad = Tensor.Zeros(new long[] { 3 }, DType.Float64), Throws.TypeOf<ShapeMismatchException>().With.Message.Contains("[3]").And.Message.Contains("[2]"));
+        Assert.That(() => x.Grad = Tensor.Zeros(new long[] { 2 }), Throws.TypeOf<DTypeException>().With.Message.Contains("Float32"));
+        var mine = Tensor.FromArray(new double[] { 7, 8 });
+        x.Grad = mine;
+        mine.Dispose();  // the leaf keeps its own reference
+        Assert.That(x.Grad!.ToArray<double>(), Is.EqualTo(new double[] { 7, 8 }));
+    }
 }
