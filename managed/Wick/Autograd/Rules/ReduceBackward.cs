@@ -126,8 +126,9 @@ internal sealed class ReduceBackward : Node
             {
                 double p = _param;
                 Tensor yk = Kept(y!);
+                if (p == 0) return Tensor.Zeros(_inputShape, dt, g.Device);  // counts nonzeros: piecewise constant
                 if (p == 1) return Kept(g) * Ops.Sign(x!);
-                if (double.IsPositiveInfinity(p))
+                if (double.IsInfinity(p))  // max |x| (or min |x| for -inf): shared between the elements that reach it
                 {
                     Tensor hit = Ops.Mask(Ops.Abs(x!).Eq(yk), dt);
                     return Kept(g) / Ops.Reduce(hit, wk_reduce_op.WK_REDUCE_SUM, _dims) * hit * Ops.Sign(x!);
