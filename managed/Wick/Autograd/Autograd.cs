@@ -92,6 +92,10 @@ public static partial class Autograd
             for (int i = 0; i < outputs.Length; ++i)
             {
                 Tensor y = outputs[i] ?? throw new ArgumentNullException(nameof(outputs), $"{op}: output {i} is null");
+                if (!y.RequiresGrad && !y.DType.IsFloatingPoint())
+                    throw new DTypeException(
+                        $"{op}: {(outputs.Length == 1 ? "the tensor" : $"output {i}")} is a {y.DType} tensor; integer and bool results carry no gradient " +
+                        "(the operation that produced it is not differentiable). Differentiate a floating-point result instead.");
                 if (!y.RequiresGrad)
                     throw new InvalidOperationException(
                         $"{op}: {(outputs.Length == 1 ? "the tensor" : $"output {i}")} does not require grad and has no GradFn, so there is nothing to differentiate. " +

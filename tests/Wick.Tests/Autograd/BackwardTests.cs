@@ -204,6 +204,15 @@ public class BackwardTests
     }
 
     [Test]
+    public void BackwardThroughAnIntegerResultIsRefusedClearly()
+    {
+        using var scope = DisposeScope.Begin();
+        var x = Leaf(1.5, 2.5);
+        var e = Assert.Throws<DTypeException>(() => x.To(DType.Int64).Sum().Backward());
+        Assert.That(e!.Message, Does.Contain("Int64").And.Contain("carry no gradient"));
+    }
+
+    [Test]
     public void DetachSharesMemoryButNotHistory()
     {
         using var scope = DisposeScope.Begin();
