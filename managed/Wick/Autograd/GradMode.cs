@@ -23,20 +23,6 @@ internal static class GradMode
     public static IDisposable Scope(bool enabled) => new FlagScope(Disabled, !enabled);
 }
 
-/// <summary>Anomaly detection: record where each forward op ran, and check every gradient for NaN and infinity.</summary>
-internal static class AnomalyMode
-{
-    private static readonly AsyncLocal<bool> Enabled = new();
-
-    public static bool IsEnabled
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Enabled.Value;
-    }
-
-    public static IDisposable Scope(bool enabled) => new FlagScope(Enabled, enabled);
-}
-
 /// <summary>Sets an async-local flag and puts the previous value back on Dispose (once), so scopes nest.</summary>
 internal sealed class FlagScope : IDisposable
 {
