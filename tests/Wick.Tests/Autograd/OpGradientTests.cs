@@ -53,6 +53,19 @@ public class OpGradientTests
     }
 
     [Test]
+    public void SampleInputsHaveTheirShapeAndLayout()
+    {
+        using var scope = DisposeScope.Begin();
+        Assert.That(Samples.Uniform(Array.Empty<long>(), 0, 1, 1).Dim, Is.EqualTo(0));
+        var t = Samples.Uniform(new long[] { 3, 4 }, 0, 1, 1, Layout.Transposed);
+        Assert.That(t.Shape, Is.EqualTo(new long[] { 3, 4 }));
+        Assert.That(t.IsContiguous, Is.False);
+        var s = Samples.Uniform(new long[] { 2, 3 }, 0, 1, 1, Layout.Strided);
+        Assert.That(s.Strides, Is.EqualTo(new long[] { 6, 2 }));
+        Assert.That(s.RequiresGrad && s.IsLeaf, Is.True);
+    }
+
+    [Test]
     public void NonDifferentiableOpsGiveOutputsThatDoNotRequireGrad()
     {
         using var scope = DisposeScope.Begin();
