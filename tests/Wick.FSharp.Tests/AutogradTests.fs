@@ -3,6 +3,7 @@ module Wick.FSharp.Tests.AutogradTests
 open System
 open NUnit.Framework
 open Wick
+open Wick.FSharp
 
 /// y = x^3, written in F#: Forward saves its input, Backward returns 3 x^2 g.
 type Cube() =
@@ -84,3 +85,31 @@ let ``hooks take F# lambdas`` () =
     use handle = x.RegisterHook(fun g -> g * 10.0)
     (x * 2.0).Sum().Backward()
     Assert.That(x.Grad.ToArray<float>(), Is.EqualTo(box [| 20.0; 20.0 |]))
+
+[<Test>]
+let ``linear regression trained with Backward converges (as examples/training.fsx)`` () =
+    Tensor.ManualSeed 42UL
+    use outer = DisposeScope.Begin()
+    let x, y =
+        use scope = DisposeScope.Begin()
+        let x = Tensor.rand [ 256; 1 ] |> Tensor.mul 4.0f |> Tensor.sub 2.0f
+        let noise = Tensor.randn [ 256; 1 ] |> Tensor.mul 0.1f
+        let y = x |> Tensor.mul 3.0f |> Tensor.sub 2.0f |> Tensor.add noise
+        scope.MoveOut x, scope.MoveOut y
+    let w = (Tensor.zeros [ 1; 1 ]).SetRequiresGrad()
+    let b = (Tensor.zeros [ 1 ]).SetRequiresGrad()
+    let live = Memory.Stats().LiveTensors
+    for _ in 1 .. 200 do
+        use scope = DisposeScope.Begin()
+        let err = (x |> Tensor.matmul w) + b - y
+        let loss = err * err |> Tensor.mean
+        loss.Backward()
+        do
+            use _ = Autograd.NoGrad()
+            w.SubInPlace(w.Grad * 0.1f) |> ignore
+            b.SubInPlace(b.Grad * 0.1f) |> ignore
+        w.Grad <- null
+        b.Grad <- null
+    Assert.That(Memory.Stats().LiveTensors, Is.EqualTo live)
+    Assert.That(Tensor.item<float32> w, Is.EqualTo(3.0f).Within(0.05f))
+    Assert.That(Tensor.item<float32> b, Is.EqualTo(-2.0f).Within(0.05f))
