@@ -14,8 +14,8 @@ let x, y =
     let y = x |> Tensor.mul 3.0f |> Tensor.sub 2.0f |> Tensor.add noise
     scope.MoveOut x, scope.MoveOut y
 
-let w = (Tensor.zeros [ 1; 1 ]).SetRequiresGrad()    // parameters: leaves that require grad
-let b = (Tensor.zeros [ 1 ]).SetRequiresGrad()
+let w = Tensor.zeros [ 1; 1 ] |> Tensor.requiresGrad   // parameters: leaves that require grad
+let b = Tensor.zeros [ 1 ] |> Tensor.requiresGrad
 let lr = 0.1f
 
 for step in 1 .. 200 do

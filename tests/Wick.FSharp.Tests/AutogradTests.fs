@@ -96,18 +96,17 @@ let ``linear regression trained with Backward converges (as examples/training.fs
         let noise = Tensor.randn [ 256; 1 ] |> Tensor.mul 0.1f
         let y = x |> Tensor.mul 3.0f |> Tensor.sub 2.0f |> Tensor.add noise
         scope.MoveOut x, scope.MoveOut y
-    let w = (Tensor.zeros [ 1; 1 ]).SetRequiresGrad()
-    let b = (Tensor.zeros [ 1 ]).SetRequiresGrad()
+    let w = Tensor.zeros [ 1; 1 ] |> Tensor.requiresGrad
+    let b = Tensor.zeros [ 1 ] |> Tensor.requiresGrad
     let live = Memory.Stats().LiveTensors
     for _ in 1 .. 200 do
         use scope = DisposeScope.Begin()
         let err = (x |> Tensor.matmul w) + b - y
-        let loss = err * err |> Tensor.mean
-        loss.Backward()
+        err * err |> Tensor.mean |> Tensor.backward
         do
             use _ = Autograd.NoGrad()
-            w.SubInPlace(w.Grad * 0.1f) |> ignore
-            b.SubInPlace(b.Grad * 0.1f) |> ignore
+            w.SubInPlace(Tensor.grad w * 0.1f) |> ignore
+            b.SubInPlace(Tensor.grad b * 0.1f) |> ignore
         w.Grad <- null
         b.Grad <- null
     Assert.That(Memory.Stats().LiveTensors, Is.EqualTo live)
