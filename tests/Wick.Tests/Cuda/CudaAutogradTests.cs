@@ -78,6 +78,7 @@ public class CudaAutogradTests
         for (int i = 0; i < 50; ++i)
         {
             Step(xg, tg, w1g, w2g);
+            using (DisposeScope.Begin())
             using (Wick.Autograd.NoGrad())
             {
                 w1g.SubInPlace(w1g.Grad! * 0.01);
