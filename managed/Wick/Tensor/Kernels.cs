@@ -7,10 +7,33 @@ namespace Wick;
 /// <summary>
 /// The choke points through which every public op reaches the native core: one per op family.
 /// Each checks the status, keeps its operands alive across the call and wraps the result.
+/// Each records the op for autograd when an operand requires grad (one test on the common path);
+/// the *Raw forms are the native calls alone, for the recording code.
 /// </summary>
 internal static unsafe partial class Kernels
 {
-    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
+    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null) =>
+        Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
+
+    public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Recording.Wants(a, b, @out) ? BinaryBackward.Record(a, b, op, @out) : BinaryRaw(a, b, op, @out);
+    }
+
+    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null) =>
+        Recording.Wants(a, @out) ? BinaryScalarBackward.Record(a, s, op, reverse, @out) : BinaryScalarRaw(a, s, op, reverse, @out);
+
+    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null) =>
+        Recording.Wants(x) ? ReduceBackward.Record(x, op, dims, keepDim, param, dtype) : ReduceRaw(x, op, dims, keepDim, param, dtype);
+
+    public static Tensor MatMul(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
+    }
+
+    public static Tensor UnaryRaw(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_unary(op, x.Handle, p0, p1, @out?.Handle ?? 0, &r));
@@ -18,9 +41,8 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
+    public static Tensor BinaryRaw(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
     {
-        ArgumentNullException.ThrowIfNull(b);
         nint r;
         Ensure.Ok(NativeMethods.wk_op_binary(op, a.Handle, b.Handle, @out?.Handle ?? 0, &r));
         GC.KeepAlive(a);
@@ -28,7 +50,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null)
+    public static Tensor BinaryScalarRaw(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null)
     {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_binary_scalar(op, a.Handle, &s, reverse ? 1 : 0, @out?.Handle ?? 0, &r));
@@ -36,7 +58,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
+    public static Tensor ReduceRaw(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
     {
         nint r;
         fixed (int* d = dims)
@@ -45,9 +67,8 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor MatMul(Tensor a, Tensor b)
+    public static Tensor MatMulRaw(Tensor a, Tensor b)
     {
-        ArgumentNullException.ThrowIfNull(b);
         nint r;
         Ensure.Ok(NativeMethods.wk_op_matmul(a.Handle, b.Handle, 0, &r));
         GC.KeepAlive(a);
