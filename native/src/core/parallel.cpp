@@ -124,7 +124,10 @@ public:
 private:
     void start() {
         stopping_ = false;
-        for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { loop(); });
+        // The generation is read here, not by the new thread: a stop() that comes before the thread
+        // runs must still be seen as a change.
+        const uint64_t gen = generation_.load(std::memory_order_acquire);
+        for (int i = 1; i < threads_; ++i) workers_.emplace_back([this, gen] { loop(gen); });
     }
 
     void stop() {
@@ -138,9 +141,8 @@ private:
         workers_.clear();
     }
 
-    void loop() {
+    void loop(uint64_t seen) {
         t_inside_parallel = true;
-        uint64_t seen = generation_.load(std::memory_order_acquire);
         for (;;) {
             // Spin a little: kernels often come back to back.
             auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
@@ -151,9 +153,9 @@ private:
             Job* job = nullptr;
             {
                 std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-                seen = generation_.load(std::memory_order_acquire);
+                wake_.wait(lock, [&] { return stopping_ || generation_.load(std::memory_order_acquire) != seen; });
                 if (stopping_) return;
+                seen = generation_.load(std::memory_order_acquire);
                 job = job_;
                 if (job != nullptr) active_.fetch_add(1, std::memory_order_acq_rel);
             }

@@ -71,7 +71,7 @@ TensorRef reduce(wk_reduce_op op, const TensorRef& x_in, const int32_t* dims, in
     for (int d = 0; d < x->ndim(); ++d) {
         if (reduced[d]) {
             keep_shape[d] = 1;
-            if (op == WK_REDUCE_MAX || op == WK_REDUCE_MIN || arg)
+            if (op == WK_REDUCE_MAX || op == WK_REDUCE_MIN || arg || (op == WK_REDUCE_NORM && std::isinf(param)))
                 check(x->size(d) > 0, WK_ERR_INVALID_ARGUMENT, name, ": cannot reduce over dimension ", d,
                       " of size 0 (shape ", x->sizes(), "): there is no identity for this reduction");
         }

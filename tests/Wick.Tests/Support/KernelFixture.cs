@@ -39,8 +39,9 @@ public abstract class KernelFixture
         CpuDispatch.Active = _isa;
         if (CpuDispatch.Active != _isa)
         {
+            string note = CpuDispatch.Note;
             CpuDispatch.Active = _savedIsa;
-            Assert.Ignore($"this CPU lacks {_isa}: {CpuDispatch.Note}");
+            Assert.Ignore($"this CPU lacks {_isa}: {note}");
         }
         Threads.Count = _threads;
     }
