@@ -11,9 +11,16 @@
 
 #include "core/cpu_features.h"
 #include "cpu/simd/isa_kernels.h"
+#include <utility>
 #include "test.h"
 
 using namespace wick;
+
+#if defined(WICK_TEST_AVX512_EMULATION)
+namespace wick::cpu::avx512emu {
+extern const IsaKernels kIsaTable;
+}
+#endif
 
 namespace {
 
@@ -108,13 +115,17 @@ WICK_TEST(float32_transcendentals_are_accurate_to_a_few_ulp_on_every_isa) {
     const int64_t n = static_cast<int64_t>(xs.size());
     std::vector<float> out(xs.size());
     const CpuIsa saved = cpu_isa_active();
-    for (CpuIsa isa : {CpuIsa::Scalar, CpuIsa::Avx2, CpuIsa::Avx512}) {
-        if (set_cpu_isa(isa) != isa) {
+    std::vector<std::pair<CpuIsa, const cpu::IsaKernels*>> paths = {{CpuIsa::Scalar, nullptr}, {CpuIsa::Avx2, nullptr}, {CpuIsa::Avx512, nullptr}};
+#if defined(WICK_TEST_AVX512_EMULATION)
+    paths.push_back({CpuIsa::Avx512, &cpu::avx512emu::kIsaTable});  // logic check only (emulated intrinsics)
+#endif
+    for (auto [isa, table] : paths) {
+        if (table == nullptr && set_cpu_isa(isa) != isa) {
             std::printf("  [vmath] %s: skipped, this CPU lacks it\n", cpu_isa_name(isa));
             continue;
         }
-        const cpu::IsaKernels& k = cpu::isa_kernels();
-        std::printf("  [vmath] %-7s", cpu_isa_name(isa));
+        const cpu::IsaKernels& k = table != nullptr ? *table : cpu::isa_kernels();
+        std::printf("  [vmath] %-7s%s", cpu_isa_name(isa), table != nullptr ? " (emulated)" : "");
         for (const Fn& f : kFns) {
             k.unary(f.op, DType::F32, reinterpret_cast<char*>(out.data()), reinterpret_cast<const char*>(xs.data()), n,
                     f.op == WK_UNARY_SOFTPLUS ? 1.0 : 1.0, f.op == WK_UNARY_SOFTPLUS ? 20.0 : 0.0);

@@ -30,9 +30,15 @@
 #    pragma GCC push_options
 #    pragma GCC target("avx2,fma,f16c,bmi,bmi2,lzcnt,popcnt")
 #  endif
+#elif defined(WICK_ISA_AVX512_EMULATED)
+// Test executable only: the AVX-512 kernels over portable intrinsics (tests/emulation), so their
+// logic is checked on a CPU without AVX-512.
+#  define WICK_ISA_NS avx512emu
+#  define WICK_ISA_LEVEL 2
+#  define WICK_ISA_EMULATED 1
 #elif defined(WICK_ISA_SCALAR)
 #  define WICK_ISA_NS scalar
 #  define WICK_ISA_LEVEL 0
 #else
-#  error "compile src/cpu/simd/*.cpp with one of WICK_ISA_SCALAR, WICK_ISA_AVX2, WICK_ISA_AVX512"
+#  error "compile src/cpu/simd/*.cpp with one of WICK_ISA_SCALAR, WICK_ISA_AVX2, WICK_ISA_AVX512 (or WICK_ISA_AVX512_EMULATED)"
 #endif

@@ -57,4 +57,8 @@ struct IsaKernels {
 
 const IsaKernels& isa_kernels();
 
+// Testing only: makes isa_kernels() return `table` (null restores the active ISA's). The native
+// tests use it to run an emulated AVX-512 table on machines without AVX-512.
+void set_isa_kernels_override(const IsaKernels* table);
+
 }  // namespace wick::cpu

@@ -302,6 +302,15 @@ void rows_float(Fold op, const T* x, int64_t n, int64_t row, const double* cente
     fail(WK_ERR_INTERNAL, "column fold ", static_cast<int>(op), " on a float tensor");
 }
 
+// all / any of any dtype: flags in the int64 accumulators.
+template <class T>
+void rows_logical(Fold op, const T* x, int64_t n, int64_t* a) {
+    if (op == Fold::All)
+        for (int64_t j = 0; j < n; ++j) a[j] &= x[j] != T(0) ? 1 : 0;
+    else
+        for (int64_t j = 0; j < n; ++j) a[j] |= x[j] != T(0) ? 1 : 0;
+}
+
 template <class T>
 void rows_integral(Fold op, const T* x, int64_t n, int64_t row, int64_t* a, int64_t* index) {
     switch (op) {
@@ -391,7 +400,8 @@ void fold_rows_run(Fold op, DType dt, const char* x, int64_t n, int64_t row, con
                    double* accf, int64_t* acci, int64_t* index) {
     dispatch(dt, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        if constexpr (kFloat<T>) rows_float<T>(op, reinterpret_cast<const T*>(x), n, row, centers, param, accf, index);
+        if (op == Fold::All || op == Fold::Any) rows_logical<T>(op, reinterpret_cast<const T*>(x), n, acci);
+        else if constexpr (kFloat<T>) rows_float<T>(op, reinterpret_cast<const T*>(x), n, row, centers, param, accf, index);
         else rows_integral<T>(op, reinterpret_cast<const T*>(x), n, row, acci, index);
     });
 }

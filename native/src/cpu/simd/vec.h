@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <cstring>
 
-#if WICK_ISA_LEVEL > 0
+#if defined(WICK_ISA_EMULATED)
+#  include "avx512_shim.h"  // tests/emulation: portable AVX-512 intrinsics
+#elif WICK_ISA_LEVEL > 0
 #  include <immintrin.h>
 #endif
 
