@@ -102,6 +102,11 @@ string RunCapture(string program, string arguments)
     return string.Join("\n", output);
 }
 
+Task("Bench")
+    .Description("Runs the benchmarks in bench/ (1 and 2 threads) with PyTorch measured in the same run; writes artifacts/bench/*.json.")
+    .IsDependentOn("Native")
+    .Does(() => Run("dotnet", $"run --project bench/Wick.Bench -c {configuration} -- --threads 1,2"));
+
 Task("Pack")
     .Description("Packs Wick, Wick.Runtime.<rid> and Wick.Cpu into artifacts/packages.")
     .IsDependentOn("Native")

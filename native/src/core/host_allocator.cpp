@@ -1,12 +1,15 @@
-// Host memory: 64-byte aligned blocks. Small blocks come from the C allocator (whose free lists
-// already recycle them); blocks of 1 MiB and more are cached on free and handed out again for a
+// Host memory: 64-byte aligned blocks. Blocks of 1 MiB and more are cached on free and handed out again for a
 // request of the same size class, so a loop that makes the same big temporary every iteration
 // touches memory that is already mapped instead of page-faulting it in again (a fresh 64 MiB
 // block costs ~16,000 faults, several milliseconds). Big blocks are 2 MiB aligned and marked for
 // transparent huge pages where the OS offers them, which makes their first touch cheaper too.
 //
-// Statistics: allocated = bytes of live storages as requested; reserved = bytes of every block the
-// allocator holds (live blocks at their class size, plus the cache). EmptyCache frees the cache.
+// Blocks up to 4 KiB come from per-thread caches (core/small_pool.h).
+//
+// Statistics: allocated = bytes of live storages as requested; reserved = live blocks at their class
+// size plus the cached big blocks (the per-thread caches of free small blocks, which the Tensor and
+// Storage objects share, are not counted: at most 32 blocks per size class and thread, < 256 KiB).
+// EmptyCache frees the big-block cache and the calling thread's small blocks.
 #include "core/host_allocator.h"
 
 #include <bit>
@@ -20,6 +23,7 @@
 #endif
 
 #include "core/error.h"
+#include "core/small_pool.h"
 
 namespace wick {
 
@@ -59,11 +63,13 @@ void update_peak(int64_t now) {
     }
 }
 
-// The size actually reserved for a request: 64-byte multiples for small blocks; for cached ones
+// The size actually reserved for a request: powers of two up to 4 KiB (the small pool), then
+// 64-byte multiples below 1 MiB; for cached ones
 // steps of 1/8 of the power of two below (at most 12.5% slack), and whole huge pages from 2 MiB.
 size_t class_size(size_t nbytes) {
     size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
     if (rounded == 0) rounded = kAlignment;  // a zero-byte tensor still gets a unique block
+    if (rounded <= kSmallPoolMax) return std::bit_ceil(rounded);
     if (rounded < kCacheMin) return rounded;
     int top = static_cast<int>(std::bit_width(rounded)) - 1;
     size_t step = size_t(1) << (top - 3);
@@ -110,6 +116,12 @@ void* host_allocate(size_t nbytes) {
                 p = system_allocate(size);
             }
         }
+    } else if (size <= kSmallPoolMax) {
+        try {
+            p = small_pool_allocate(size);
+        } catch (const std::bad_alloc&) {
+            p = nullptr;
+        }
     } else {
         p = std::aligned_alloc(kAlignment, size);
     }
@@ -139,6 +151,7 @@ void host_deallocate(void* ptr, size_t nbytes) {
             return;
         }
     }
+    if (size <= kSmallPoolMax) return small_pool_free(ptr, size);
     std::free(ptr);
 }
 
@@ -155,6 +168,7 @@ MemoryStats host_memory_stats() {
 void host_reset_peak() { g_peak_bytes.store(g_live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
 void host_empty_cache() {
+    small_pool_trim();  // the calling thread's small blocks (other threads keep at most 32 per size class)
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     release_cache(c, 0);

@@ -24,11 +24,30 @@ const char* binary_op_name(wk_binary_op op) {
     }
 }
 
+void run_strided(const IsaKernels& k, wk_binary_op op, DType dt, int64_t osz, int64_t esz, const View& out, const View& a,
+                 const View& b, std::atomic<int32_t>& flags);
+
 void run(wk_binary_op op, const View& out, const View& a, const View& b) {
     const IsaKernels& k = isa_kernels();
     const DType dt = a.dtype;
     const int64_t osz = static_cast<int64_t>(dtype_size(out.dtype)), esz = static_cast<int64_t>(dtype_size(dt));
     std::atomic<int32_t> flags{kBinaryOk};
+    const int ua = flat_unit(a), ub = flat_unit(b);
+    if (out.is_contiguous() && ua >= 0 && ub >= 0) {
+        run_flat(out.numel(), [&](int64_t s, int64_t e) {
+            int32_t f = k.binary(op, dt, out.data + s * osz, a.data + s * ua * esz, ua, b.data + s * ub * esz, ub, e - s);
+            if (f != kBinaryOk) flags.fetch_or(f, std::memory_order_relaxed);
+        });
+    } else {
+        run_strided(k, op, dt, osz, esz, out, a, b, flags);
+    }
+    const int32_t fl = flags.load();
+    if (fl & kIntDivByZero) fail(WK_ERR_INVALID_ARGUMENT, binary_op_name(op), ": integer division by zero");
+    if (fl & kNegativeIntPow) fail(WK_ERR_INVALID_ARGUMENT, "pow: integers to negative integer powers are not allowed");
+}
+
+void run_strided(const IsaKernels& k, wk_binary_op op, DType dt, int64_t osz, int64_t esz, const View& out, const View& a,
+                 const View& b, std::atomic<int32_t>& flags) {
     Loop<3> L = make_loop<3>({&out, &a, &b});
     run_loop(L, [&](char** p, const int64_t* s, int64_t n) {
         const bool a_ok = s[1] == esz || s[1] == 0, b_ok = s[2] == esz || s[2] == 0;
@@ -52,9 +71,6 @@ void run(wk_binary_op op, const View& out, const View& a, const View& b) {
         }
         if (f != kBinaryOk) flags.fetch_or(f, std::memory_order_relaxed);
     });
-    const int32_t fl = flags.load();
-    if (fl & kIntDivByZero) fail(WK_ERR_INVALID_ARGUMENT, binary_op_name(op), ": integer division by zero");
-    if (fl & kNegativeIntPow) fail(WK_ERR_INVALID_ARGUMENT, "pow: integers to negative integer powers are not allowed");
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ namespace {
 
 constexpr int64_t kGrain = 32768;       // elements of work below which a task is not split further
 constexpr int64_t kLaneBlock = 65536;   // lane elements per partial when a few long lanes are split
-constexpr int64_t kColBlock = 1024;     // outputs per column-fold task
+constexpr int64_t kColBlock = 8192;     // outputs per column-fold task: whole rows where possible, so
+                                        // memory is streamed, not read a page per row
 constexpr int64_t kFewTasks = 16;       // below this many tasks, long reductions are split into blocks
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -272,18 +273,22 @@ void fold_pass(const Plan& P, Fold op, const double* centers, double param, Emit
     const int64_t col_blocks = (J + kColBlock - 1) / kColBlock;
     const int64_t tasks = groups * col_blocks;
     int64_t rows_per_block = P.lane;
-    if (tasks < kFewTasks) rows_per_block = std::max<int64_t>(64, kLaneBlock / std::min(J, kColBlock));
+    if (tasks < kFewTasks) rows_per_block = std::max<int64_t>(16, 16 * kLaneBlock / std::min(J, kColBlock));
     const int64_t row_blocks = (P.lane + rows_per_block - 1) / rows_per_block;
     const bool split = row_blocks > 1;
     const FoldAcc init = fold_init(op, dt);
     const bool fl = is_float(dt);
     std::vector<FoldAcc> parts;
-    if (split) parts.resize(static_cast<size_t>(tasks * row_blocks * kColBlock));
+    const size_t width = static_cast<size_t>(std::min(J, kColBlock));
+    if (split) parts.resize(static_cast<size_t>(tasks * row_blocks) * width);
 
     parallel_for(tasks * row_blocks, 1, [&](int64_t b, int64_t e) {
-        double accf[kColBlock];
-        int64_t acci[kColBlock], idx[kColBlock];
-        alignas(64) char buf[kColBlock * 8];
+        std::vector<double> accf_v(width);
+        std::vector<int64_t> acci_v(width), idx_v(width), buf_v(js != 1 ? width : 0);
+        double* accf = accf_v.data();
+        int64_t* acci = acci_v.data();
+        int64_t* idx = idx_v.data();
+        char* buf = reinterpret_cast<char*>(buf_v.data());
         for (int64_t t = b; t < e; ++t) {
             const int64_t task = t / row_blocks, rb = t % row_blocks;
             const int64_t g = task / col_blocks, c0 = (task % col_blocks) * kColBlock;
@@ -305,7 +310,7 @@ void fold_pass(const Plan& P, Fold op, const double* centers, double param, Emit
                 FoldAcc a;
                 a.f = accf[j], a.i = acci[j], a.index = idx[j];
                 if (!fl && (op == Fold::ArgMax || op == Fold::ArgMin)) a.f = static_cast<double>(a.i);
-                if (split) parts[static_cast<size_t>((task * row_blocks + rb) * kColBlock + j)] = a;
+                if (split) parts[static_cast<size_t>(task * row_blocks + rb) * width + static_cast<size_t>(j)] = a;
                 else emit(o0 + j, a);
             }
         }
@@ -315,8 +320,9 @@ void fold_pass(const Plan& P, Fold op, const double* centers, double param, Emit
         const int64_t g = task / col_blocks, c0 = (task % col_blocks) * kColBlock;
         const int64_t m = std::min(kColBlock, J - c0);
         for (int64_t j = 0; j < m; ++j) {
-            FoldAcc acc = parts[static_cast<size_t>((task * row_blocks) * kColBlock + j)];
-            for (int64_t rb = 1; rb < row_blocks; ++rb) fold_combine(op, acc, parts[static_cast<size_t>((task * row_blocks + rb) * kColBlock + j)]);
+            FoldAcc acc = parts[static_cast<size_t>(task * row_blocks) * width + static_cast<size_t>(j)];
+            for (int64_t rb = 1; rb < row_blocks; ++rb)
+                fold_combine(op, acc, parts[static_cast<size_t>(task * row_blocks + rb) * width + static_cast<size_t>(j)]);
             emit(g * J + c0 + j, acc);
         }
     }

@@ -20,6 +20,14 @@ void ternary(wk_ternary_op op, const View& out, const View& a, const View* b, co
     none.data = nullptr;
     for (int d = 0; d < none.ndim; ++d) none.strides[d] = 0;
     const bool has_b = b != nullptr, has_c = c != nullptr;
+    const int ua = flat_unit(a), ub = has_b ? flat_unit(*b) : 0, uc = has_c ? flat_unit(*c) : 0;
+    if (out.is_contiguous() && ua >= 0 && ub >= 0 && uc >= 0) {
+        run_flat(out.numel(), [&](int64_t s0, int64_t e) {
+            k.ternary(op, dt, out.data + s0 * esz, a.data + s0 * ua * asz, ua, has_b ? b->data + s0 * ub * esz : nullptr, ub,
+                      has_c ? c->data + s0 * uc * esz : nullptr, uc, e - s0, s);
+        });
+        return;
+    }
     Loop<4> L = make_loop<4>({&out, &a, has_b ? b : &none, has_c ? c : &none});
     run_loop(L, [&](char** p, const int64_t* st, int64_t n) {
         const int64_t sz[4] = {esz, asz, esz, esz};

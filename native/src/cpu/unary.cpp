@@ -14,6 +14,10 @@ void unary(wk_unary_op op, const View& out, const View& x, double p0, double p1)
     const IsaKernels& k = isa_kernels();
     const DType dt = x.dtype;
     const int64_t osz = static_cast<int64_t>(dtype_size(out.dtype)), xsz = static_cast<int64_t>(dtype_size(dt));
+    if (out.is_contiguous() && flat_unit(x) == 1) {
+        run_flat(out.numel(), [&](int64_t b, int64_t e) { k.unary(op, dt, out.data + b * osz, x.data + b * xsz, e - b, p0, p1); });
+        return;
+    }
     Loop<2> L = make_loop<2>({&out, &x});
     run_loop(L, [&](char** p, const int64_t* s, int64_t n) {
         if (s[0] == osz && s[1] == xsz) {
