@@ -48,7 +48,7 @@ public class BinaryTests : KernelFixture
         double[] x = Broadcast(a, shape), y = Broadcast(b, shape);
         using Tensor r = op.Apply(a, b);
         Assert.That(r.Shape, Is.EqualTo(shape), $"{op.Name} {what}: shape");
-        Reference.AssertClose(r, x.Zip(y, op.Expected).ToArray(), r.DType == DType.Float32 ? op.Ulps : 1, $"{op.Name} {what}");
+        Ulps.AssertClose(r, x.Zip(y, op.Expected).ToArray(), r.DType == DType.Float32 ? op.Ulps : 1, $"{op.Name} {what}");
     }
 
     [TestCaseSource(nameof(FloatOpCases))]
@@ -97,10 +97,10 @@ public class BinaryTests : KernelFixture
         {
             using (c)
             {
-                double[] x = Reference.Values(c.Tensor);
+                double[] x = Ulps.Values(c.Tensor);
                 void Expect(Tensor r, Func<double, double> f, double ulps, string what)
                 {
-                    using (r) Reference.AssertClose(r, x.Select(f).ToArray(), ulps, $"{what} {c.Name}");
+                    using (r) Ulps.AssertClose(r, x.Select(f).ToArray(), ulps, $"{what} {c.Name}");
                 }
                 Expect(c.Tensor + 2.5, v => v + 2.5, 0.5, "x + 2.5");
                 Expect(3 - c.Tensor, v => 3 - v, 0.5, "3 - x");
@@ -138,17 +138,17 @@ public class BinaryTests : KernelFixture
             {
                 using (c)
                 {
-                    double[] x = Reference.Values(c.Tensor);
+                    double[] x = Ulps.Values(c.Tensor);
                     double ylo = dtype == DType.UInt8 ? 1 : -9;
                     using Tensor d = Inputs.Make(dtype, c.Tensor.Shape, Inputs.Values(9, x.Length, ylo, 9, dtype).Select(v => v == 0 ? 3 : v).ToArray());
-                    double[] y = Reference.Values(d);
+                    double[] y = Ulps.Values(d);
                     double Wrap(double v) => dtype switch { DType.Int8 => (sbyte)(long)v, DType.UInt8 => (byte)(long)v, DType.Int32 => (int)(long)v, _ => v };
                     void Expect(Tensor r, Func<double, double, double> f, string what)
                     {
                         using (r)
                         {
                             Assert.That(r.DType, Is.EqualTo(dtype), $"{what}: dtype");
-                            Reference.AssertEqual(r, x.Zip(y, f).ToArray(), $"{what} {dtype} {c.Name}");
+                            Ulps.AssertEqual(r, x.Zip(y, f).ToArray(), $"{what} {dtype} {c.Name}");
                         }
                     }
                     Expect(c.Tensor + d, (p, q) => Wrap(p + q), "add");
@@ -164,7 +164,7 @@ public class BinaryTests : KernelFixture
                     using (Tensor r = c.Tensor / d)
                     {
                         Assert.That(r.DType, Is.EqualTo(DType.Float32), "true division of integers is float32");
-                        Reference.AssertClose(r, x.Zip(y, (p, q) => p / q).ToArray(), 0.5, $"div {dtype} {c.Name}");
+                        Ulps.AssertClose(r, x.Zip(y, (p, q) => p / q).ToArray(), 0.5, $"div {dtype} {c.Name}");
                     }
                 }
             }
@@ -232,7 +232,7 @@ public class BinaryTests : KernelFixture
     private static double[] Broadcast(Tensor t, long[] shape)
     {
         using Tensor e = t.Expand(shape);
-        return Reference.Values(e);
+        return Ulps.Values(e);
     }
 
     private static long[] BroadcastShape(long[] a, long[] b)

@@ -14,7 +14,7 @@ public class TernaryTests : KernelFixture
         int n = (int)like.NumberOfElements;
         Tensor b = Inputs.Make(dtype, like.Shape, Inputs.Values(11, n, lo, hi, dtype));
         Tensor c = Inputs.Make(dtype, like.Shape, Inputs.Values(12, n, lo, hi, dtype));
-        return (b, c, Reference.Values(b), Reference.Values(c));
+        return (b, c, Ulps.Values(b), Ulps.Values(c));
     }
 
     [Test]
@@ -26,14 +26,14 @@ public class TernaryTests : KernelFixture
             {
                 using (c)
                 {
-                    double[] cond = Reference.Values(c.Tensor);
+                    double[] cond = Ulps.Values(c.Tensor);
                     var (b, d, bv, dv) = Partners(c.Tensor, dtype, 0, 100);
                     using (b)
                     using (d)
                     using (Tensor r = Tensor.Where(c.Tensor, b, d))
                     {
                         Assert.That(r.DType, Is.EqualTo(dtype));
-                        Reference.AssertEqual(r, cond.Select((k, i) => k != 0 ? bv[i] : dv[i]).ToArray(), $"where {dtype} {c.Name}");
+                        Ulps.AssertEqual(r, cond.Select((k, i) => k != 0 ? bv[i] : dv[i]).ToArray(), $"where {dtype} {c.Name}");
                     }
                 }
             }
@@ -67,17 +67,17 @@ public class TernaryTests : KernelFixture
             {
                 using (c)
                 {
-                    double[] a = Reference.Values(c.Tensor);
+                    double[] a = Ulps.Values(c.Tensor);
                     var (b, w, bv, wv) = Partners(c.Tensor, dtype, 0.5, 2);
                     using (b)
                     using (w)
                     {
                         double tol = dtype == DType.Float32 ? 2 : 2;
                         double Lerp(double s, double e, double t) => Math.Abs(t) < 0.5 ? s + t * (e - s) : e - (e - s) * (1 - t);
-                        using (Tensor r = c.Tensor.Lerp(b, 0.3)) Reference.AssertClose(r, a.Select((v, i) => Lerp(v, bv[i], 0.3)).ToArray(), tol, $"lerp scalar {c.Name}", 1e-6);
-                        using (Tensor r = c.Tensor.Lerp(b, w)) Reference.AssertClose(r, a.Select((v, i) => Lerp(v, bv[i], wv[i])).ToArray(), tol, $"lerp tensor {c.Name}", 1e-5);
-                        using (Tensor r = c.Tensor.Addcmul(b, w, 0.5)) Reference.AssertClose(r, a.Select((v, i) => v + 0.5 * bv[i] * wv[i]).ToArray(), tol, $"addcmul {c.Name}", 1e-5);
-                        using (Tensor r = c.Tensor.Addcdiv(b, w, -2)) Reference.AssertClose(r, a.Select((v, i) => v - 2 * bv[i] / wv[i]).ToArray(), tol, $"addcdiv {c.Name}", 1e-5);
+                        using (Tensor r = c.Tensor.Lerp(b, 0.3)) Ulps.AssertClose(r, a.Select((v, i) => Lerp(v, bv[i], 0.3)).ToArray(), tol, $"lerp scalar {c.Name}", 1e-6);
+                        using (Tensor r = c.Tensor.Lerp(b, w)) Ulps.AssertClose(r, a.Select((v, i) => Lerp(v, bv[i], wv[i])).ToArray(), tol, $"lerp tensor {c.Name}", 1e-5);
+                        using (Tensor r = c.Tensor.Addcmul(b, w, 0.5)) Ulps.AssertClose(r, a.Select((v, i) => v + 0.5 * bv[i] * wv[i]).ToArray(), tol, $"addcmul {c.Name}", 1e-5);
+                        using (Tensor r = c.Tensor.Addcdiv(b, w, -2)) Ulps.AssertClose(r, a.Select((v, i) => v - 2 * bv[i] / wv[i]).ToArray(), tol, $"addcdiv {c.Name}", 1e-5);
                     }
                 }
             }
@@ -127,12 +127,12 @@ public class TernaryTests : KernelFixture
         {
             using (c)
             {
-                double[] v = Reference.Values(c.Tensor);
+                double[] v = Ulps.Values(c.Tensor);
                 var (b, d, bv, dv) = Partners(c.Tensor, DType.Int32, -50, 50);
                 using (b)
                 using (d)
                 using (Tensor r = c.Tensor.Clamp(b, d))
-                    Reference.AssertEqual(r, v.Select((t, i) => Math.Min(Math.Max(t, bv[i]), dv[i])).ToArray(), $"clamp int {c.Name}");
+                    Ulps.AssertEqual(r, v.Select((t, i) => Math.Min(Math.Max(t, bv[i]), dv[i])).ToArray(), $"clamp int {c.Name}");
             }
         }
     }

@@ -81,14 +81,14 @@ public class UnaryTests : KernelFixture
             {
                 using (c)
                 {
-                    double[] x = Reference.Values(c.Tensor);
+                    double[] x = Ulps.Values(c.Tensor);
                     using Tensor y = op.Apply(c.Tensor);
                     Assert.That(y.Shape, Is.EqualTo(c.Tensor.Shape), $"{op.Name} {c.Name}: shape");
                     Assert.That(y.DType, Is.EqualTo(dtype), $"{op.Name} {c.Name}: dtype");
                     // Float64 is held to a relative 2e-13 (exact ops to their ulps): the references
                     // here are simple formulas, not correctly rounded ones.
                     double ulps = dtype == DType.Float32 || op.Ulps <= 0.5 ? op.Ulps : 1000;
-                    Reference.AssertClose(y, x.Select(op.Expected).ToArray(), ulps, $"{op.Name} {dtype} {c.Name}");
+                    Ulps.AssertClose(y, x.Select(op.Expected).ToArray(), ulps, $"{op.Name} {dtype} {c.Name}");
                 }
             }
         }
@@ -105,8 +105,8 @@ public class UnaryTests : KernelFixture
     {
         using Tensor x = Tensor.FromArray(Specials.Select(v => (float)v).ToArray());
         using Tensor y = op.Apply(x);
-        double[] xs = Reference.Values(x);
-        Reference.AssertClose(y, xs.Select(op.Expected).ToArray(), Math.Max(op.Ulps, 0.5), $"{op.Name} on special values");
+        double[] xs = Ulps.Values(x);
+        Ulps.AssertClose(y, xs.Select(op.Expected).ToArray(), Math.Max(op.Ulps, 0.5), $"{op.Name} on special values");
     }
 
     [Test]
@@ -118,7 +118,7 @@ public class UnaryTests : KernelFixture
             {
                 using (c)
                 {
-                    double[] x = Reference.Values(c.Tensor);
+                    double[] x = Ulps.Values(c.Tensor);
                     double Wrap(double v) => dtype switch
                     {
                         DType.Int8 => (sbyte)(long)v,
@@ -127,17 +127,17 @@ public class UnaryTests : KernelFixture
                         DType.Int32 => (int)(long)v,
                         _ => v,
                     };
-                    using (Tensor y = c.Tensor.Abs()) Reference.AssertEqual(y, x.Select(v => Wrap(Math.Abs(v))).ToArray(), $"abs {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Neg()) Reference.AssertEqual(y, x.Select(v => Wrap(-v)).ToArray(), $"neg {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Square()) Reference.AssertEqual(y, x.Select(v => Wrap(v * v)).ToArray(), $"square {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Sign()) Reference.AssertEqual(y, x.Select(v => (double)Math.Sign(v)).ToArray(), $"sign {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Relu()) Reference.AssertEqual(y, x.Select(v => Math.Max(v, 0)).ToArray(), $"relu {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Floor()) Reference.AssertEqual(y, x, $"floor {dtype} {c.Name}");
-                    using (Tensor y = c.Tensor.Clamp(3, 50)) Reference.AssertEqual(y, x.Select(v => Math.Min(Math.Max(v, 3), 50)).ToArray(), $"clamp {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Abs()) Ulps.AssertEqual(y, x.Select(v => Wrap(Math.Abs(v))).ToArray(), $"abs {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Neg()) Ulps.AssertEqual(y, x.Select(v => Wrap(-v)).ToArray(), $"neg {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Square()) Ulps.AssertEqual(y, x.Select(v => Wrap(v * v)).ToArray(), $"square {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Sign()) Ulps.AssertEqual(y, x.Select(v => (double)Math.Sign(v)).ToArray(), $"sign {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Relu()) Ulps.AssertEqual(y, x.Select(v => Math.Max(v, 0)).ToArray(), $"relu {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Floor()) Ulps.AssertEqual(y, x, $"floor {dtype} {c.Name}");
+                    using (Tensor y = c.Tensor.Clamp(3, 50)) Ulps.AssertEqual(y, x.Select(v => Math.Min(Math.Max(v, 3), 50)).ToArray(), $"clamp {dtype} {c.Name}");
                     using (Tensor y = c.Tensor.Exp())
                     {
                         Assert.That(y.DType, Is.EqualTo(DType.Float32), "exp of an integer tensor is float32");
-                        Reference.AssertClose(y, x.Select(Math.Exp).ToArray(), 2, $"exp {dtype} {c.Name}");
+                        Ulps.AssertClose(y, x.Select(Math.Exp).ToArray(), 2, $"exp {dtype} {c.Name}");
                     }
                 }
             }
@@ -173,18 +173,18 @@ public class UnaryTests : KernelFixture
     public void InPlaceOpsWriteThroughViewsAndReturnTheSameTensor()
     {
         using Tensor b = Inputs.Make(DType.Float32, new long[] { 6, 5 }, Inputs.Values(3, 30, -3, 3, DType.Float32));
-        double[] before = Reference.Values(b);
+        double[] before = Ulps.Values(b);
         using Tensor view = b.T;  // non-contiguous
         long version = b.Version;
         Tensor r = view.ReluInPlace();
         Assert.That(r, Is.SameAs(view));
         Assert.That(b.Version, Is.GreaterThan(version), "an in-place write bumps the storage version");
-        Reference.AssertEqual(b, before.Select(v => Math.Max(v, 0)).ToArray(), "relu_ through a transposed view");
+        Ulps.AssertEqual(b, before.Select(v => Math.Max(v, 0)).ToArray(), "relu_ through a transposed view");
         Assert.That(b.ExpInPlace(), Is.SameAs(b));
-        Reference.AssertClose(b, before.Select(v => Math.Exp(Math.Max(v, 0))).ToArray(), 2, "exp_");
-        double[] exps = Reference.Values(b);
+        Ulps.AssertClose(b, before.Select(v => Math.Exp(Math.Max(v, 0))).ToArray(), 2, "exp_");
+        double[] exps = Ulps.Values(b);
         b.ClampInPlace(1.5, 2.0);
-        Reference.AssertEqual(b, exps.Select(v => Math.Min(Math.Max(v, 1.5), 2.0)).ToArray(), "clamp_");
+        Ulps.AssertEqual(b, exps.Select(v => Math.Min(Math.Max(v, 1.5), 2.0)).ToArray(), "clamp_");
     }
 
     [Test]

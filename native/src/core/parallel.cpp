@@ -107,9 +107,10 @@ public:
             if (++spins < 64 || std::chrono::steady_clock::now() < spin_until) {
                 WICK_PAUSE();
             } else {
+                // A worker takes the mutex before notifying, after counting its chunks, so the wakeup
+                // cannot be lost. (No timed wait: it would need pthread_cond_clockwait, glibc 2.30.)
                 std::unique_lock<std::mutex> lock(mutex_);
-                finished_.wait_for(lock, std::chrono::microseconds(100),
-                                   [&] { return job.done.load(std::memory_order_acquire) >= job.nchunks; });
+                finished_.wait(lock, [&] { return job.done.load(std::memory_order_acquire) >= job.nchunks; });
             }
         }
         // Every chunk is done. Unpublish the job first (workers only pick it up under the mutex), then

@@ -120,7 +120,7 @@ void run_flat(int64_t n, Fn&& fn) {
 // Runs inner over the whole loop, split across the thread pool when large.
 template <int N, class Inner>
 void run_loop(const Loop<N>& L, Inner&& inner) {
-    if (L.numel == 0) return;  // (a size-0 dimension would divide by zero in for_each_run)
+    if (L.numel == 0) return;  // also keeps for_each_run from dividing by a zero size
     if (L.numel <= kElementwiseGrain) {
         for_each_run(L, 0, L.numel, inner);
         return;
