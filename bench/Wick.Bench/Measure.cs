@@ -7,6 +7,16 @@ namespace Wick.Bench;
 /// <summary>Warm-up, then the median of several timed samples.</summary>
 public static class Measure
 {
+    /// <summary>
+    /// Measure CPU time of the process instead of wall-clock time (--cpu-time): on a shared, loaded
+    /// machine this leaves out the time the benchmark waited for a CPU. Meaningful for one thread.
+    /// </summary>
+    public static bool UseCpuTime { get; set; }
+
+    private static double Now() => UseCpuTime
+        ? Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds
+        : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
     /// <summary>Median seconds per call of <paramref name="body"/>, each sample timing <paramref name="calls"/> calls.</summary>
     public static double SecondsPerCall(Action body, int calls = 1, int warmup = 3, int samples = 11)
     {
@@ -15,9 +25,9 @@ public static class Measure
         var times = new double[samples];
         for (int s = 0; s < samples; s++)
         {
-            long t0 = Stopwatch.GetTimestamp();
+            double t0 = Now();
             for (int j = 0; j < calls; j++) body();
-            times[s] = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / calls;
+            times[s] = (Now() - t0) / calls;
         }
         Array.Sort(times);
         return times[samples / 2];

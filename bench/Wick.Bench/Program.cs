@@ -12,7 +12,9 @@ namespace Wick.Bench;
 /// <summary>
 /// Runs every case with each thread count, measures the same cases with Debian's PyTorch in the
 /// same run (bench/peers/torch_cpu.py through /usr/bin/python3), prints a table with ratios and
-/// writes artifacts/bench/&lt;group&gt;.json. Usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer].
+/// writes artifacts/bench/&lt;group&gt;.json. Usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer]
+/// [--cpu-time] (process CPU time instead of wall-clock: for one thread on a loaded machine; the peer
+/// then measures CPU time too).
 /// </summary>
 public static class Program
 {
@@ -28,8 +30,9 @@ public static class Program
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                 case "--filter": filter = args[++i]; break;
                 case "--no-peer": peer = false; break;
+                case "--cpu-time": Measure.UseCpuTime = true; break;
                 default:
-                    Console.Error.WriteLine("usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer]");
+                    Console.Error.WriteLine("usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer] [--cpu-time]");
                     return 2;
             }
         }
@@ -68,7 +71,8 @@ public static class Program
     {
         var result = new Dictionary<string, double?>();
         string script = Path.Combine(root, "bench", "peers", "torch_cpu.py");
-        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" --threads {threads} --cases {string.Join(",", cases.Select(c => c.Name))}")
+        string cpu = Measure.UseCpuTime ? " --cpu-time" : "";
+        var psi = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" --threads {threads}{cpu} --cases {string.Join(",", cases.Select(c => c.Name))}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -104,7 +108,7 @@ public static class Program
         Directory.CreateDirectory(dir);
         foreach (var group in rows.GroupBy(r => r.Case.Group))
         {
-            string path = Path.Combine(dir, group.Key + ".json");
+            string path = Path.Combine(dir, group.Key + (Measure.UseCpuTime ? "_cputime" : "") + ".json");
             using var stream = File.Create(path);
             using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             w.WriteStartArray();
