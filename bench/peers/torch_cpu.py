@@ -1,69 +1,99 @@
 #!/usr/bin/python3
-"""Peer measurements with PyTorch (Debian's python3-torch 1.13, CPU), run by bench/Wick.Bench in the same run.
-
-Usage: /usr/bin/python3 bench/peers/torch_cpu.py <suite>
-Prints one "case<TAB>value" line per case (times in ns). Each suite mirrors the C# suite of the same name.
+"""The PyTorch side of bench/Wick.Bench: measures the cases named on the command line with Debian's
+python3-torch (1.13, run with /usr/bin/python3 and OPENBLAS_CORETYPE=SkylakeX) and prints one JSON
+object {case: value} in the units Wick.Bench uses (null for a case it does not know). Warm-up, then
+the median of several samples, as on the Wick side.
 """
+import argparse
+import json
 import statistics
-import sys
 import time
 
 import torch
 
-torch.set_num_threads(1)
+N = 16 << 20
+CLOCK = time.perf_counter
 
 
-def median_ns(rounds, per_round, body):
-    samples = []
-    for _ in range(rounds):
-        t0 = time.perf_counter_ns()
-        body()
-        samples.append((time.perf_counter_ns() - t0) / per_round)
-    return statistics.median(samples)
+def per_call(body, calls=1, warmup=3, samples=11):
+    for _ in range(warmup):
+        for _ in range(calls):
+            body()
+    times = []
+    for _ in range(samples):
+        t0 = CLOCK()
+        for _ in range(calls):
+            body()
+        times.append((CLOCK() - t0) / calls)
+    return statistics.median(times)
 
 
-def time_adds(a, b):
-    per_round = 20000
+def add_1elem_overhead():
+    a, b = torch.ones(1), torch.full((1,), 2.0)
 
     def body():
-        for _ in range(per_round):
-            c = a + b  # noqa: F841 (freed, with its graph node, when rebound)
+        c = a + b
+        del c
 
-    for _ in range(5):
-        body()
-    return median_ns(31, per_round, body)
+    return per_call(body, calls=200_000, samples=7) * 1e9
 
 
-def chain_backward(length=1000):
-    x = torch.ones(1, requires_grad=True)
-    samples = []
-    for r in range(230):
-        y = x
-        for _ in range(length):
-            y = y * 1.0001
-        t0 = time.perf_counter_ns()
-        y.backward()
-        ns = time.perf_counter_ns() - t0
-        if r >= 30:
-            samples.append(ns)
-        x.grad = None
-    return statistics.median(samples)
+def add_16M_alloc():
+    a, b = torch.ones(N), torch.ones(N)
+    return per_call(lambda: a + b, samples=21) * 1e3
 
 
-def autograd():
-    a = torch.tensor([1.0])
-    b = torch.tensor([2.0])
-    yield "add_no_grad", time_adds(a, b)
-    a.requires_grad_(True)
-    b.requires_grad_(True)
-    assert (a + b).grad_fn is not None
-    yield "add_recorded", time_adds(a, b)
-    yield "chain_backward", chain_backward()
+def add_16M_inplace():
+    a, b = torch.ones(N), torch.ones(N)
+    return per_call(lambda: a.add_(b), samples=21) * 1e3
 
 
-SUITES = {"autograd": autograd}
+def sum_16M():
+    a = torch.ones(N)
+    return per_call(lambda: a.sum(), samples=21) * 1e3
+
+
+def sum_dim0_4096x4096():
+    a = torch.ones(4096, 4096)
+    return per_call(lambda: a.sum(0), samples=21) * 1e3
+
+
+def unary(fn):
+    def case():
+        a = torch.randn(N)
+        return per_call(lambda: fn(a), samples=11) * 1e3
+    return case
+
+
+CASES = {
+    "add_1elem_overhead": add_1elem_overhead,
+    "add_16M_alloc": add_16M_alloc,
+    "add_16M_inplace": add_16M_inplace,
+    "sum_16M": sum_16M,
+    "sum_dim0_4096x4096": sum_dim0_4096x4096,
+    "exp_16M": unary(torch.exp),
+    "tanh_16M": unary(torch.tanh),
+    "gelu_16M": unary(torch.nn.functional.gelu),
+}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--cases", default=",".join(CASES))
+    p.add_argument("--cpu-time", action="store_true", help="process CPU time instead of wall-clock time")
+    args = p.parse_args()
+    global CLOCK
+    if args.cpu_time:
+        CLOCK = time.process_time
+    torch.set_num_threads(args.threads)
+    out = {}
+    with torch.no_grad():
+        for name in args.cases.split(","):
+            fn = CASES.get(name)
+            out[name] = fn() if fn else None
+    print(json.dumps(out))
+
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or SUITES:
-        for case, value in SUITES[name]():
-            print(f"{case}\t{value:.1f}", flush=True)
+    main()

@@ -146,6 +146,20 @@ internal enum wk_binary_op : int
     WK_BINARY_OP_COUNT = 23,
 }
 
+/// <summary>
+/// Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+/// tensor operands (where: of b and c only).
+/// </summary>
+internal enum wk_ternary_op : int
+{
+    WK_TERNARY_WHERE = 0, // a ? b : c, with a a bool tensor
+    WK_TERNARY_LERP = 1, // a + w (b - a), w = c, or the scalar s when c is NULL; floating only
+    WK_TERNARY_ADDCMUL = 2, // a + s b c
+    WK_TERNARY_ADDCDIV = 3, // a + s b / c; floating only
+    WK_TERNARY_CLAMP = 4, // min(max(a, b), c); b or c may be NULL (no bound); NaN propagates
+    WK_TERNARY_OP_COUNT = 5,
+}
+
 internal enum wk_reduce_op : int
 {
     WK_REDUCE_SUM = 0,
@@ -155,7 +169,7 @@ internal enum wk_reduce_op : int
     WK_REDUCE_MIN = 4, // amin: values only
     WK_REDUCE_VAR = 5, // param = correction
     WK_REDUCE_STD = 6, // param = correction
-    WK_REDUCE_NORM = 7, // param = p (1, 2, or infinity)
+    WK_REDUCE_NORM = 7, // param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p)
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
@@ -164,106 +178,19 @@ internal enum wk_reduce_op : int
     WK_REDUCE_OP_COUNT = 13,
 }
 
-internal enum wk_scatter_mode : int
+internal enum wk_scan_op : int
 {
-    WK_SCATTER_ASSIGN = 0, // duplicate indices: the last in index order wins (deterministic)
-    WK_SCATTER_ADD = 1, // duplicate indices accumulate
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2,
 }
 
-internal enum wk_pad_mode : int
+internal enum wk_cpu_isa : int
 {
-    WK_PAD_CONSTANT = 0, // the value (0 when NULL); negative padding crops
-    WK_PAD_REFLECT = 1, // mirror without repeating the edge; padding < size
-    WK_PAD_REPLICATE = 2, // repeat the edge element
-    WK_PAD_CIRCULAR = 3, // wrap around; padding <= size
-}
-
-/// <summary>
-/// SGD: g = grad (negated if maximize) + weight_decay * param;
-/// with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
-/// g = nesterov ? g + momentum * buf : buf; then param -= lr * g.
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct wk_sgd_options
-{
-    public double lr;
-    public double momentum;
-    public double dampening;
-    public double weight_decay;
-    public int nesterov; // non-zero: Nesterov momentum (needs momentum > 0 and dampening 0)
-    public int maximize; // non-zero: ascend the objective
-    public int first_step; // non-zero: the momentum buffer is initialised from this step's g
-    public int unused; // keeps the layout explicit
-}
-
-/// <summary>
-/// Adam and AdamW: with t = step (1 on the first call),
-/// g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
-/// multiplies param by 1 - lr * weight_decay instead;
-/// exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
-/// with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
-/// denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom.
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct wk_adam_options
-{
-    public double lr;
-    public double beta1;
-    public double beta2;
-    public double eps;
-    public double weight_decay;
-    public long step; // the step being taken, from 1
-    public int amsgrad; // non-zero: keep the running maximum of exp_avg_sq
-    public int decoupled_weight_decay; // non-zero: AdamW's weight decay
-    public int maximize;
-    public int unused;
-}
-
-/// <summary>
-/// RMSprop: g = grad (negated if maximize) + weight_decay * param;
-/// square_avg = alpha * square_avg + (1 - alpha) * g * g;
-/// centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
-/// else avg = sqrt(square_avg) + eps;
-/// with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg.
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct wk_rmsprop_options
-{
-    public double lr;
-    public double alpha;
-    public double eps;
-    public double weight_decay;
-    public double momentum;
-    public int centered;
-    public int maximize;
-}
-
-/// <summary>
-/// Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
-/// clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps).
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct wk_adagrad_options
-{
-    public double lr;
-    public double lr_decay;
-    public double weight_decay;
-    public double eps;
-    public long step;
-    public int maximize;
-    public int unused;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct wk_cuda_device_properties
-{
-    public fixed byte name[256]; // UTF-8, NUL-terminated, e.g. "NVIDIA H100 80GB HBM3"
-    public int major; // compute capability
-    public int minor;
-    public int multiprocessor_count;
-    public int max_threads_per_block;
-    public long total_memory; // bytes
-    public long l2_cache_bytes;
+    WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
+    WK_CPU_ISA_AVX2 = 1, // AVX2 + FMA
+    WK_CPU_ISA_AVX512 = 2, // AVX-512 F, DQ, BW, VL
+    WK_CPU_ISA_COUNT = 3,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -605,6 +532,15 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_binary_scalar(wk_binary_op op, nint a, wk_scalar* s, int reverse, nint @out, nint* result);
 
     /// <summary>
+    /// s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+    /// to 1 for addcmul and addcdiv.
+    /// </summary>
+    // C: wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_ternary")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_ternary(wk_ternary_op op, nint a, nint b, nint c, wk_scalar* s, nint @out, nint* result);
+
+    /// <summary>
     /// Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype &lt; 0 keeps the default
     /// result dtype (sum of integers or bools gives i64; mean needs a floating dtype).
     /// </summary>
@@ -612,6 +548,24 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_reduce(wk_reduce_op op, nint x, int* dims, int ndims, int keepdim, double param, int dtype, nint @out, nint* result);
+
+    /// <summary>
+    /// Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+    /// The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch.
+    /// </summary>
+    // C: wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce_indices")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_reduce_indices(wk_reduce_op op, nint x, int dim, int keepdim, nint* values, nint* indices);
+
+    /// <summary>
+    /// Cumulative sum or product along dim. dtype &lt; 0 keeps floating dtypes and gives i64 for integers
+    /// and bools; otherwise x is converted to dtype first. Floats accumulate in double.
+    /// </summary>
+    // C: wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scan")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scan(wk_scan_op op, nint x, int dim, int dtype, nint @out, nint* result);
 
     /// <summary>
     /// PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions.
@@ -622,460 +576,48 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
-    /// Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
-    /// tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs.
+    /// Threads the pool uses, the calling thread included. Default: the environment variable
+    /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
     /// </summary>
-    // C: wk_status wk_op_cat(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_cat")]
+    // C: wk_status wk_threads_get(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_get")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_cat(nint* tensors, int count, int dim, nint @out, nint* result);
+    internal static partial wk_status wk_threads_get(int* count);
 
     /// <summary>
-    /// Joins same-shape tensors along a new dimension dim (0 &lt;= dim &lt;= ndim, negative counts from the end).
+    /// 1 to 1024. Waits for a running kernel; fails when called from inside one.
     /// </summary>
-    // C: wk_status wk_op_stack(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_stack")]
+    // C: wk_status wk_threads_set(int32_t count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_set")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_stack(nint* tensors, int count, int dim, nint @out, nint* result);
+    internal static partial wk_status wk_threads_set(int count);
 
     /// <summary>
-    /// Views of consecutive pieces of dim with the given sizes, which must sum to the size of dim;
-    /// results receives count handles.
+    /// The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+    /// best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512.
     /// </summary>
-    // C: wk_status wk_op_split(wk_tensor t, const int64_t* sizes, int32_t count, int32_t dim, wk_tensor* results)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_split")]
+    // C: wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_get")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_split(nint t, long* sizes, int count, int dim, nint* results);
+    internal static partial wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
 
     /// <summary>
-    /// out = x with dim replaced by the entries of a 0-d or 1-D int64/int32 index.
+    /// Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+    /// (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels.
     /// </summary>
-    // C: wk_status wk_op_index_select(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_select")]
+    // C: wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_set")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index_select(nint x, int dim, nint index, nint @out, nint* result);
+    internal static partial wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
 
     /// <summary>
-    /// out[i][j] = x[index[i][j]][j] for dim 0 (likewise for any dim); index is int64, has x's ndim and
-    /// sizes no larger than x's outside dim; the result has index's shape.
+    /// Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+    /// wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread.
     /// </summary>
-    // C: wk_status wk_op_gather(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_gather")]
+    // C: wk_status wk_cpu_isa_note(const char** message)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_note")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_gather(nint x, int dim, nint index, nint @out, nint* result);
-
-    /// <summary>
-    /// x[index[i][j]][j] = src[i][j] for dim 0 (or +=, see mode); index is int64 with src's ndim and
-    /// sizes no larger than src's, nor than x's outside dim. src NULL: the scalar value instead.
-    /// </summary>
-    // C: wk_status wk_op_scatter(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor src, const wk_scalar* value, wk_scatter_mode mode, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_scatter")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_scatter(nint x, int dim, nint index, nint src, wk_scalar* value, wk_scatter_mode mode, nint @out, nint* result);
-
-    /// <summary>
-    /// x.select(dim, index[i]) += alpha * source.select(dim, i); index int64 or int32, 0-d or 1-D;
-    /// source has x's shape with dim of size index.numel(). alpha NULL means 1. Duplicates accumulate.
-    /// </summary>
-    // C: wk_status wk_op_index_add(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, const wk_scalar* alpha, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_add")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index_add(nint x, int dim, nint index, nint source, wk_scalar* alpha, nint @out, nint* result);
-
-    /// <summary>
-    /// x.select(dim, index[i]) = source.select(dim, i); index int64; duplicates: the last wins.
-    /// </summary>
-    // C: wk_status wk_op_index_copy(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_copy")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index_copy(nint x, int dim, nint index, nint source, nint @out, nint* result);
-
-    /// <summary>
-    /// x.select(dim, index[i]) = value; index int64. The value is the scalar, or (value NULL) the
-    /// 0-d value_tensor.
-    /// </summary>
-    // C: wk_status wk_op_index_fill(wk_tensor x, int32_t dim, wk_tensor index, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_fill")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index_fill(nint x, int dim, nint index, wk_scalar* value, nint value_tensor, nint @out, nint* result);
-
-    /// <summary>
-    /// Where the bool mask is true (mask and x broadcast together), the value: the scalar, or (value
-    /// NULL) the 0-d value_tensor; converted to x's dtype.
-    /// </summary>
-    // C: wk_status wk_op_masked_fill(wk_tensor x, wk_tensor mask, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_fill")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_masked_fill(nint x, nint mask, wk_scalar* value, nint value_tensor, nint @out, nint* result);
-
-    /// <summary>
-    /// The 1-D tensor of the elements of x where the bool mask is true (broadcast together), row-major.
-    /// </summary>
-    // C: wk_status wk_op_masked_select(wk_tensor x, wk_tensor mask, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_select")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_masked_select(nint x, nint mask, nint* result);
-
-    /// <summary>
-    /// Where the bool mask is true, the next element of source (row-major); source has x's dtype and
-    /// at least as many elements as the mask selects.
-    /// </summary>
-    // C: wk_status wk_op_masked_scatter(wk_tensor x, wk_tensor mask, wk_tensor source, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_scatter")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_masked_scatter(nint x, nint mask, nint source, nint @out, nint* result);
-
-    /// <summary>
-    /// The (n, ndim) int64 coordinates of the nonzero elements of x, row-major (NaN counts as nonzero).
-    /// </summary>
-    // C: wk_status wk_op_nonzero(wk_tensor x, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_nonzero")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_nonzero(nint x, nint* result);
-
-    /// <summary>
-    /// (..., num_classes) int64 with a 1 at each class index; num_classes &lt; 0: max(index) + 1.
-    /// </summary>
-    // C: wk_status wk_op_one_hot(wk_tensor index, int64_t num_classes, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_one_hot")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_one_hot(nint index, long num_classes, nint* result);
-
-    /// <summary>
-    /// Advanced indexing by one index tensor at dim: int64/int32 (negative counts from the end; the
-    /// result has index's shape in place of dim) or bool (a mask over dims dim..dim+mask.ndim-1,
-    /// replaced by one dimension holding the selected positions in row-major order).
-    /// </summary>
-    // C: wk_status wk_op_index(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index(nint x, int dim, nint index, nint* result);
-
-    /// <summary>
-    /// In place: x[..., index, ...] = values (broadcast to the shape wk_op_index would give), or +=
-    /// when accumulate != 0 (duplicate integer indices then accumulate; otherwise the last wins).
-    /// </summary>
-    // C: wk_status wk_op_index_put_(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor values, int32_t accumulate)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_put_")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_index_put_(nint x, int dim, nint index, nint values, int accumulate);
-
-    /// <summary>
-    /// A copy with the order of elements reversed along each of dims (no dim twice).
-    /// </summary>
-    // C: wk_status wk_op_flip(wk_tensor x, const int32_t* dims, int32_t ndims, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_flip")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_flip(nint x, int* dims, int ndims, nint* result);
-
-    /// <summary>
-    /// A copy with elements shifted by shifts[i] along dims[i], wrapping around; ndims == 0 rolls the
-    /// flattened tensor by the single shift and restores the shape.
-    /// </summary>
-    // C: wk_status wk_op_roll(wk_tensor x, const int64_t* shifts, int32_t nshifts, const int32_t* dims, int32_t ndims, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_roll")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_roll(nint x, long* shifts, int nshifts, int* dims, int ndims, nint* result);
-
-    /// <summary>
-    /// x tiled repeats[i] times along each dimension; count &gt;= ndim, extra leading repeats add dimensions.
-    /// </summary>
-    // C: wk_status wk_op_repeat(wk_tensor x, const int64_t* repeats, int32_t count, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_repeat")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_repeat(nint x, long* repeats, int count, nint* result);
-
-    /// <summary>
-    /// The lower (tril) or upper (triu) triangle of the last two dimensions, the rest set to zero;
-    /// diagonal 0 is the main diagonal, &gt; 0 above it, &lt; 0 below it.
-    /// </summary>
-    // C: wk_status wk_op_tril(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_tril")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_tril(nint x, long diagonal, nint @out, nint* result);
-
-    // C: wk_status wk_op_triu(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_triu")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_triu(nint x, long diagonal, nint @out, nint* result);
-
-    /// <summary>
-    /// PyTorch's F.pad: pad holds (before, after) pairs for the last dimension first, then the one
-    /// before it, ...; npad is even and npad / 2 &lt;= ndim. value must be NULL unless mode is constant.
-    /// </summary>
-    // C: wk_status wk_op_pad(wk_tensor x, const int64_t* pad, int32_t npad, wk_pad_mode mode, const wk_scalar* value, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_pad(nint x, long* pad, int npad, wk_pad_mode mode, wk_scalar* value, nint* result);
-
-    /// <summary>
-    /// The gradient of wk_op_pad with respect to x: grad has the padded shape; every output position
-    /// adds into the input position it was read from (nothing for constant fill).
-    /// </summary>
-    // C: wk_status wk_op_pad_backward(wk_tensor grad, const int64_t* input_sizes, int32_t ndim, const int64_t* pad, int32_t npad, wk_pad_mode mode, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad_backward")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_pad_backward(nint grad, long* input_sizes, int ndim, long* pad, int npad, wk_pad_mode mode, nint* result);
-
-    /// <summary>
-    /// Sorts along dim, always stably (equal elements keep their order, in both directions); NaN sorts
-    /// as the largest value. values may be NULL (argsort); indices are int64.
-    /// </summary>
-    // C: wk_status wk_op_sort(wk_tensor x, int32_t dim, int32_t descending, wk_tensor* values, wk_tensor* indices)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_sort")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_sort(nint x, int dim, int descending, nint* values, nint* indices);
-
-    /// <summary>
-    /// The k largest (or smallest) elements along dim and their int64 indices, always in sorted order;
-    /// ties keep index order and NaN counts as the largest value. 0 &lt;= k &lt;= size of dim.
-    /// </summary>
-    // C: wk_status wk_op_topk(wk_tensor x, int64_t k, int32_t dim, int32_t largest, wk_tensor* values, wk_tensor* indices)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_topk")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_topk(nint x, long k, int dim, int largest, nint* values, nint* indices);
-
-    /// <summary>
-    /// The distinct values of the flattened x in ascending order (NaNs are each distinct, placed last);
-    /// inverse (x's shape) and counts (per value) are computed only when their pointers are not NULL.
-    /// </summary>
-    // C: wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse, wk_tensor* counts)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_unique")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_unique(nint x, nint* values, nint* inverse, nint* counts);
-
-    /// <summary>
-    /// momentum_buffer is required when momentum != 0 and ignored otherwise.
-    /// </summary>
-    // C: wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer, const wk_sgd_options* options)
-    [LibraryImport(LibraryName, EntryPoint = "wk_optim_sgd_step")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_optim_sgd_step(nint param, nint grad, nint momentum_buffer, wk_sgd_options* options);
-
-    /// <summary>
-    /// max_exp_avg_sq is required with amsgrad and ignored otherwise.
-    /// </summary>
-    // C: wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq, wk_tensor max_exp_avg_sq, const wk_adam_options* options)
-    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adam_step")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_optim_adam_step(nint param, nint grad, nint exp_avg, nint exp_avg_sq, nint max_exp_avg_sq, wk_adam_options* options);
-
-    /// <summary>
-    /// grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise.
-    /// </summary>
-    // C: wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg, wk_tensor momentum_buffer, const wk_rmsprop_options* options)
-    [LibraryImport(LibraryName, EntryPoint = "wk_optim_rmsprop_step")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_optim_rmsprop_step(nint param, nint grad, nint square_avg, nint grad_avg, nint momentum_buffer, wk_rmsprop_options* options);
-
-    // C: wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum, const wk_adagrad_options* options)
-    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adagrad_step")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_optim_adagrad_step(nint param, nint grad, nint state_sum, wk_adagrad_options* options);
-
-    /// <summary>
-    /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.
-    /// </summary>
-    // C: wk_status wk_cuda_is_available(int32_t* available)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_is_available")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_is_available(int* available);
-
-    /// <summary>
-    /// Number of GPUs the CUDA backend sees (0 without the backend or without a GPU); never fails.
-    /// </summary>
-    // C: wk_status wk_cuda_device_count(int32_t* count)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_count")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_device_count(int* count);
-
-    /// <summary>
-    /// Why CUDA is not available (empty when it is); the pointer stays valid for the process.
-    /// </summary>
-    // C: wk_status wk_cuda_unavailable_reason(const char** reason)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_unavailable_reason")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_unavailable_reason(byte** reason);
-
-    // C: wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_device_properties* properties)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_properties_get")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_device_properties_get(int device_index, wk_cuda_device_properties* properties);
-
-    /// <summary>
-    /// Free and total memory of the device as the driver sees it (bytes).
-    /// </summary>
-    // C: wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_memory_info")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_memory_info(int device_index, long* free_bytes, long* total_bytes);
-
-    /// <summary>
-    /// Waits until all work queued on the device (every stream) is done.
-    /// </summary>
-    // C: wk_status wk_cuda_synchronize(int32_t device_index)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_synchronize")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_synchronize(int device_index);
-
-    /// <summary>
-    /// TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
-    /// torch.backends.cuda.matmul.allow_tf32). Process-wide.
-    /// </summary>
-    // C: wk_status wk_cuda_set_allow_tf32(int32_t allow)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_set_allow_tf32")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_set_allow_tf32(int allow);
-
-    // C: wk_status wk_cuda_get_allow_tf32(int32_t* allow)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_get_allow_tf32")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_get_allow_tf32(int* allow);
-
-    /// <summary>
-    /// A new stream that does not synchronize with the default stream.
-    /// </summary>
-    // C: wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_create")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_create(int device_index, nint* @out);
-
-    /// <summary>
-    /// The device's default stream (a new reference).
-    /// </summary>
-    // C: wk_status wk_cuda_stream_default(int32_t device_index, wk_cuda_stream* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_default")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_default(int device_index, nint* @out);
-
-    /// <summary>
-    /// This thread's current stream on the device (a new reference).
-    /// </summary>
-    // C: wk_status wk_cuda_stream_current(int32_t device_index, wk_cuda_stream* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_current")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_current(int device_index, nint* @out);
-
-    /// <summary>
-    /// Makes s current for this thread on its device; NULL restores the default stream of device_index.
-    /// </summary>
-    // C: wk_status wk_cuda_stream_set_current(int32_t device_index, wk_cuda_stream s)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_set_current")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_set_current(int device_index, nint s);
-
-    // C: wk_status wk_cuda_stream_release(wk_cuda_stream s)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_release")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_release(nint s);
-
-    // C: wk_status wk_cuda_stream_device(wk_cuda_stream s, int32_t* device_index)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_device")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_device(nint s, int* device_index);
-
-    /// <summary>
-    /// Waits until all work queued on s is done.
-    /// </summary>
-    // C: wk_status wk_cuda_stream_synchronize(wk_cuda_stream s)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_synchronize")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_synchronize(nint s);
-
-    /// <summary>
-    /// done = 1 when all work queued on s has finished; does not wait.
-    /// </summary>
-    // C: wk_status wk_cuda_stream_query(wk_cuda_stream s, int32_t* done)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_query")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_query(nint s, int* done);
-
-    /// <summary>
-    /// enable_timing != 0 allows wk_cuda_event_elapsed_ms (slightly more costly to record).
-    /// </summary>
-    // C: wk_status wk_cuda_event_create(int32_t device_index, int32_t enable_timing, wk_cuda_event* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_create")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_create(int device_index, int enable_timing, nint* @out);
-
-    // C: wk_status wk_cuda_event_release(wk_cuda_event e)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_release")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_release(nint e);
-
-    /// <summary>
-    /// Records e on s (NULL: this thread's current stream on e's device).
-    /// </summary>
-    // C: wk_status wk_cuda_event_record(wk_cuda_event e, wk_cuda_stream s)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_record")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_record(nint e, nint s);
-
-    // C: wk_status wk_cuda_event_synchronize(wk_cuda_event e)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_synchronize")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_synchronize(nint e);
-
-    // C: wk_status wk_cuda_event_query(wk_cuda_event e, int32_t* done)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_query")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_query(nint e, int* done);
-
-    /// <summary>
-    /// Milliseconds between two recorded timing events (both completed).
-    /// </summary>
-    // C: wk_status wk_cuda_event_elapsed_ms(wk_cuda_event start, wk_cuda_event end, float* ms)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_elapsed_ms")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_event_elapsed_ms(nint start, nint end, float* ms);
-
-    /// <summary>
-    /// Work queued on s after this call waits until e (as last recorded) has completed.
-    /// </summary>
-    // C: wk_status wk_cuda_stream_wait_event(wk_cuda_stream s, wk_cuda_event e)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_wait_event")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_stream_wait_event(nint s, nint e);
-
-    /// <summary>
-    /// A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU with
-    /// non_blocking run asynchronously. Needs the CUDA backend.
-    /// </summary>
-    // C: wk_status wk_tensor_empty_pinned(const int64_t* sizes, int32_t ndim, wk_dtype dtype, wk_tensor* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_empty_pinned")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_tensor_empty_pinned(long* sizes, int ndim, wk_dtype dtype, nint* @out);
-
-    /// <summary>
-    /// A pinned contiguous copy of a CPU tensor (t itself, retained, when already pinned and contiguous).
-    /// </summary>
-    // C: wk_status wk_tensor_pin_memory(wk_tensor t, wk_tensor* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_pin_memory")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_tensor_pin_memory(nint t, nint* @out);
-
-    // C: wk_status wk_tensor_is_pinned(wk_tensor t, int32_t* pinned)
-    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_is_pinned")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_tensor_is_pinned(nint t, int* pinned);
-
-    /// <summary>
-    /// As wk_tensor_to, with non_blocking != 0: a copy from pinned host memory to a GPU is only queued
-    /// on the current stream, so the source must stay unchanged until the stream reaches it (record an
-    /// event or synchronize). Every other transfer waits as wk_tensor_to does.
-    /// </summary>
-    // C: wk_status wk_tensor_to_ex(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index, int32_t copy, int32_t non_blocking, wk_tensor* out)
-    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_to_ex")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_tensor_to_ex(nint t, wk_dtype dtype, wk_device_type device, int device_index, int copy, int non_blocking, nint* @out);
-
-    /// <summary>
-    /// As wk_tensor_copy_, with non_blocking as for wk_tensor_to_ex.
-    /// </summary>
-    // C: wk_status wk_tensor_copy_ex_(wk_tensor dst, wk_tensor src, int32_t non_blocking)
-    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_copy_ex_")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_tensor_copy_ex_(nint dst, nint src, int non_blocking);
+    internal static partial wk_status wk_cpu_isa_note(byte** message);
 
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]
@@ -1088,27 +630,12 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_memory_reset_peak(wk_device_type device, int device_index);
 
     /// <summary>
-    /// Returns cached, unused blocks to the system (on a GPU: waits for the device first). On the CPU
-    /// it also returns cached pinned host blocks when the CUDA backend is loaded.
+    /// Returns cached, unused blocks to the system.
     /// </summary>
     // C: wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_empty_cache")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_memory_empty_cache(wk_device_type device, int device_index);
-
-    /// <summary>
-    /// Caps the bytes the device's allocator hands out (limit_bytes &lt;= 0 removes the cap): allocations
-    /// past it fail as if the device were full. For tests of out-of-memory handling, or sharing a GPU.
-    /// </summary>
-    // C: wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes)
-    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_limit")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_memory_set_limit(wk_device_type device, int device_index, long limit_bytes);
-
-    // C: wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler)
-    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_out_of_memory_handler")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_memory_set_out_of_memory_handler(delegate* unmanaged[Cdecl]<int, int, ulong, void> handler);
 
     /// <summary>
     /// Address of a process-wide counter of bytes held by live host storages, for cheap polling by
