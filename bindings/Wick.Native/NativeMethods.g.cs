@@ -519,6 +519,47 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
 
+    /// <summary>
+    /// (B, n, k) @ (B, k, m) -&gt; (B, n, m), no broadcasting (torch.bmm).
+    /// </summary>
+    // C: wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_bmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_bmm(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+    /// beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta.
+    /// </summary>
+    // C: wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_addmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_addmm(nint input, nint mat1, nint mat2, double beta, double alpha, nint @out, nint* result);
+
+    /// <summary>
+    /// Outer product of vectors (n) and (m): (n, m).
+    /// </summary>
+    // C: wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_outer")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_outer(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Inner product of two vectors of one length: a 0-d tensor.
+    /// </summary>
+    // C: wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dot")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dot(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Matrix-vector product (n, k) @ (k) -&gt; (n).
+    /// </summary>
+    // C: wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_mv")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_mv(nint mat, nint vec, nint @out, nint* result);
+
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]

@@ -95,7 +95,7 @@ std::vector<int> runnable_isas() {
 WICK_TEST(gemm_matches_double_reference_on_every_isa_shape_and_layout) {
     const int64_t sizes[][3] = {{1, 1, 1},   {1, 37, 5},   {37, 1, 5},  {1, 1, 300}, {5, 7, 0},   {6, 16, 16},
                                 {7, 17, 3},  {12, 32, 8},  {13, 33, 9}, {25, 49, 31}, {64, 64, 64}, {97, 131, 257},
-                                {150, 70, 513}, {3, 200, 2}};
+                                {150, 70, 513}, {3, 200, 2},  {1, 300, 70}, {300, 1, 70}};
     for (int isa : runnable_isas()) {
         set_isa_cap(isa);
         for (int tasks : {1, 2, 3}) {

@@ -333,8 +333,23 @@ WK_API wk_status wk_op_reduce(wk_reduce_op op, wk_tensor x, const int32_t* dims,
 /* Linear algebra                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Every product runs on Wick's packed GEMM (float, double; integers on plain loops) and reads
+ * transposed or strided operands in place. Operands are promoted to a common dtype; bool is refused. */
+
 /* PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions. */
 WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* (B, n, k) @ (B, k, m) -> (B, n, m), no broadcasting (torch.bmm). */
+WK_API wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+ * beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta. */
+WK_API wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha,
+                             wk_tensor out, wk_tensor* result);
+/* Outer product of vectors (n) and (m): (n, m). */
+WK_API wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Inner product of two vectors of one length: a 0-d tensor. */
+WK_API wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Matrix-vector product (n, k) @ (k) -> (n). */
+WK_API wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing, joining, sorting and scans                                                        */

@@ -33,7 +33,7 @@ const ElementwiseKernels kElementwise = {
     guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
 };
 const ReduceKernels kReduce = {guarded<&reduce>};
-const LinalgKernels kLinalg = {guarded<&bmm>};
+const LinalgKernels kLinalg = {guarded<&bmm>, guarded<&gemm_batched>};
 const RandomKernels kRandom = {guarded<&random_fill>};
 
 const Backend kCpu = {

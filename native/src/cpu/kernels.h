@@ -14,6 +14,7 @@ void binary(wk_binary_op op, const View& out, const View& a, const View& b);
 void binary_scalar(wk_binary_op op, const View& out, const View& a, Scalar s, bool reverse);
 void reduce(wk_reduce_op op, const View& out, const View& x, double param);
 void bmm(const View& c, const View& a, const View& b);
+void gemm_batched(const View& c, const View& a, const View& b, double alpha, double beta);
 void random_fill(const View& out, wk_random_dist dist, double a, double b, uint64_t seed, uint64_t offset);
 
 }  // namespace wick::cpu

@@ -97,11 +97,69 @@ void scale_c(const Problem<T>& p) {
         }
 }
 
+// Products with a single row or column of C (dot, matrix-vector) skip packing, which would cost as
+// much as the product itself: a dot product with independent partial sums, or axpy over rows.
+template <class T>
+T dot(int64_t k, const T* x, int64_t incx, const T* y, int64_t incy) {
+    constexpr int L = 16;
+    T acc[L] = {};
+    int64_t p = 0;
+    if (incx == 1 && incy == 1) {
+        for (; p + L <= k; p += L)
+            for (int j = 0; j < L; ++j) acc[j] += x[p + j] * y[p + j];
+    } else {
+        for (; p + 4 <= k; p += 4)
+            for (int j = 0; j < 4; ++j) acc[j] += x[(p + j) * incx] * y[(p + j) * incy];
+    }
+    for (; p < k; ++p) acc[0] += x[p * incx] * y[p * incy];
+    for (int w = L / 2; w > 0; w /= 2)
+        for (int j = 0; j < w; ++j) acc[j] += acc[j + w];
+    return acc[0];
+}
+
+// y[0..n) += a * x[0..n) (x with stride incx).
+template <class T>
+void axpy(int64_t n, T a, const T* x, int64_t incx, T* y) {
+    if (incx == 1)
+        for (int64_t j = 0; j < n; ++j) y[j] += a * x[j];
+    else
+        for (int64_t j = 0; j < n; ++j) y[j] += a * x[j * incx];
+}
+
+template <class T>
+void store(T* c, T v, T alpha, T beta) {
+    *c = beta == T(0) ? alpha * v : alpha * v + beta * *c;
+}
+
+template <class T>
+void gemv(const Problem<T>& p) {
+    if (p.n == 1 && (p.csa == 1 || p.rsa != 1 || p.m == 1)) {
+        for (int64_t i = 0; i < p.m; ++i)
+            store(p.c + i * p.rsc, dot(p.k, p.a + i * p.rsa, p.csa, p.b, p.rsb), p.alpha, p.beta);
+    } else if (p.m == 1 && p.csb != 1) {
+        for (int64_t j = 0; j < p.n; ++j)
+            store(p.c + j * p.csc, dot(p.k, p.a, p.csa, p.b + j * p.csb, p.rsb), p.alpha, p.beta);
+    } else {
+        // One output vector accumulated from contiguous rows of B (m == 1) or columns of A (n == 1).
+        const bool row = p.m == 1;
+        const int64_t len = row ? p.n : p.m;
+        T* acc = static_cast<T*>(t_pack_a.get(sizeof(T) * static_cast<size_t>(len)));
+        std::fill(acc, acc + len, T(0));
+        for (int64_t q = 0; q < p.k; ++q) {
+            if (row) axpy(len, p.a[q * p.csa], p.b + q * p.rsb, 1, acc);
+            else axpy(len, p.b[q * p.rsb], p.a + q * p.csa, 1, acc);
+        }
+        const int64_t inc = row ? p.csc : p.rsc;
+        for (int64_t j = 0; j < len; ++j) store(p.c + j * inc, acc[j], p.alpha, p.beta);
+    }
+}
+
 // One product on the calling thread with kernel K.
 template <class T>
 void run(const Kernel<T>& K, const Problem<T>& p) {
     if (p.m <= 0 || p.n <= 0) return;
     if (p.k <= 0 || p.alpha == T(0)) return scale_c(p);
+    if (p.m == 1 || p.n == 1) return gemv(p);
     const int MR = K.mr, NR = K.nr;
     const int64_t mc_blk = g_mc.load(std::memory_order_relaxed) > 0 ? round_up(g_mc.load(), MR) : K.mc;
     const int64_t kc_blk = g_kc.load(std::memory_order_relaxed) > 0 ? g_kc.load() : K.kc;
