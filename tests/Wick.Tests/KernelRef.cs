@@ -71,3 +71,40 @@ internal static class KernelRef
     public static (double rtol, double atol) Tol(DType dtype, double scale = 1) =>
         dtype == DType.Float64 ? (1e-10 * scale, 1e-10 * scale) : (2e-4 * scale, 2e-5 * scale);
 }
+
+/// <summary>Gradient checks in float64: central differences of a scalar function of one input.</summary>
+internal static class GradCheck
+{
+    /// <summary>
+    /// Compares <paramref name="analytic"/> (the gradient of sum(f(x) * g) at x) with central differences at every
+    /// position (or the first <paramref name="maxPositions"/> of a fixed stride through x).
+    /// </summary>
+    public static void AssertMatches(Func<Tensor, Tensor> f, double[] x, long[] shape, double[] g, double[] analytic, string what,
+        int maxPositions = 60, double eps = 1e-6, double atol = 1e-5, double rtol = 1e-3)
+    {
+        Assert.That(analytic.Length, Is.EqualTo(x.Length), $"{what}: gradient size");
+        int stride = Math.Max(1, x.Length / maxPositions);
+        for (int i = 0; i < x.Length; i += stride)
+        {
+            double orig = x[i];
+            x[i] = orig + eps;
+            double up = Objective(f, x, shape, g);
+            x[i] = orig - eps;
+            double down = Objective(f, x, shape, g);
+            x[i] = orig;
+            double numeric = (up - down) / (2 * eps);
+            if (!(Math.Abs(numeric - analytic[i]) <= atol + rtol * Math.Abs(numeric)))
+                Assert.Fail($"{what}: d/dx[{i}] is {analytic[i]:R} analytically but {numeric:R} by central differences");
+        }
+    }
+
+    private static double Objective(Func<Tensor, Tensor> f, double[] x, long[] shape, double[] g)
+    {
+        using var t = Tensor.FromArray(x, shape);
+        using var y = f(t);
+        var yv = KernelRef.Values(y);
+        double s = 0;
+        for (int i = 0; i < yv.Length; ++i) s += yv[i] * g[i];
+        return s;
+    }
+}

@@ -20,7 +20,11 @@ void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
             T* yr = y + r * n;
             const T m = R.max(xr, n);
             const T s = R.exp_shift_sum(xr, yr, n, m);
-            if (log) R.affine(xr, yr, n, T(1), -(m + std::log(s)));
+            // (x - max) - log(sum): subtracting the two separately keeps the precision of x - max.
+            if (log) {
+                R.affine(xr, yr, n, T(1), -m);
+                R.affine(yr, yr, n, T(1), -std::log(s));
+            }
             else R.affine(yr, yr, n, T(1) / s, T(0));
         }
     });
@@ -47,9 +51,9 @@ void softmax_cols(T* y, const T* x, int64_t outer, int64_t n, int64_t inner, boo
                 }
             for (int64_t j = 0; j < n; ++j) R.exp_diff_acc(xb + j * inner, mx.data(), yb + j * inner, sum.data(), len);
             if (log) {
-                for (int64_t i = 0; i < len; ++i) sum[i] = mx[i] + std::log(sum[i]);
+                for (int64_t i = 0; i < len; ++i) sum[i] = std::log(sum[i]);
                 for (int64_t j = 0; j < n; ++j)
-                    for (int64_t i = 0; i < len; ++i) yb[j * inner + i] = xb[j * inner + i] - sum[i];
+                    for (int64_t i = 0; i < len; ++i) yb[j * inner + i] = (xb[j * inner + i] - mx[i]) - sum[i];
             } else {
                 for (int64_t i = 0; i < len; ++i) sum[i] = T(1) / sum[i];
                 for (int64_t j = 0; j < n; ++j)
