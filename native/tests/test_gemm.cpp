@@ -48,14 +48,16 @@ Operand<T> make(int64_t rows, int64_t cols, int layout, uint64_t seed) {
 }
 
 template <class T>
-bool check_case(int64_t m, int64_t n, int64_t k, int la, int lb, int lc, double alpha, double beta) {
+bool check_case(int64_t m, int64_t n, int64_t k, int la, int lb, int lc, double alpha, double beta, bool with_bias = false) {
     Operand<T> a = make<T>(m, k, la, 1), b = make<T>(k, n, lb, 2), c = make<T>(m, n, lc, 3);
     std::vector<double> expect(static_cast<size_t>(m * n));
+    std::vector<T> bias(static_cast<size_t>(m));
+    for (int64_t i = 0; i < m; ++i) bias[i] = static_cast<T>(0.25 * double(i % 7) - 0.5);
     for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
             double s = 0;
             for (int64_t p = 0; p < k; ++p) s += double(*a.at(i, p)) * double(*b.at(p, j));
-            expect[i * n + j] = alpha * s + (beta == 0 ? 0.0 : beta * double(*c.at(i, j)));
+            expect[i * n + j] = alpha * s + (beta == 0 ? 0.0 : beta * double(*c.at(i, j))) + (with_bias ? double(bias[i]) : 0.0);
         }
     if (beta == 0)  // must not be read
         for (int64_t i = 0; i < m; ++i)
@@ -66,6 +68,7 @@ bool check_case(int64_t m, int64_t n, int64_t k, int la, int lb, int lc, double 
     p.b = b.at(0, 0), p.rsb = b.rs, p.csb = b.cs;
     p.c = c.at(0, 0), p.rsc = c.rs, p.csc = c.cs;
     p.alpha = static_cast<T>(alpha), p.beta = static_cast<T>(beta);
+    if (with_bias) p.bias = bias.data();
     gemm(p);
     const double tol = (sizeof(T) == 4 ? 2e-6 : 1e-14) * (double(k) + 4);
     for (int64_t i = 0; i < m; ++i)
@@ -112,6 +115,12 @@ WICK_TEST(gemm_matches_double_reference_on_every_isa_shape_and_layout) {
             EXPECT((check_case<double>(29, 45, 70, 1, 0, 2, 2.0, -1.0)));
             EXPECT((check_case<float>(19, 23, 0, 0, 0, 0, 1.0, 0.25)));
             EXPECT((check_case<double>(19, 23, 11, 0, 0, 1, 0.0, 3.0)));
+            // Per-row bias, on full and edge tiles, with and without beta, on the gemv path and k = 0.
+            EXPECT((check_case<float>(31, 45, 70, 0, 0, 0, 1.0, 0.0, true)));
+            EXPECT((check_case<double>(29, 17, 33, 1, 2, 2, -1.0, 0.5, true)));
+            EXPECT((check_case<float>(37, 1, 9, 0, 0, 0, 2.0, 1.0, true)));
+            EXPECT((check_case<double>(1, 37, 9, 0, 1, 0, 1.0, 0.0, true)));
+            EXPECT((check_case<float>(7, 9, 0, 0, 0, 0, 1.0, 2.0, true)));
         }
     }
     set_isa_cap(-1);
@@ -127,6 +136,7 @@ WICK_TEST(gemm_with_small_blocks_crosses_every_block_boundary) {
         EXPECT((check_case<float>(101, 150, 90, 0, 0, 0, 1.0, 0.0)));
         EXPECT((check_case<double>(101, 150, 90, 1, 1, 0, 0.5, 2.0)));
         EXPECT((check_case<float>(50, 70, 40, 2, 3, 2, 1.0, 1.0)));
+        EXPECT((check_case<double>(61, 70, 40, 0, 0, 0, 1.0, 0.0, true)));  // bias once, not per K slice
     }
     set_blocking_override(0, 0, 0);
     set_isa_cap(-1);

@@ -87,13 +87,13 @@ void pack_b_any(int nr, int64_t kc, int64_t nc, const T* b, int64_t rs, int64_t 
 
 int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
-// C = beta * C (k == 0 or alpha == 0: the product contributes nothing and is not evaluated).
+// C = beta * C + bias (k == 0 or alpha == 0: the product contributes nothing and is not evaluated).
 template <class T>
 void scale_c(const Problem<T>& p) {
     for (int64_t i = 0; i < p.m; ++i)
         for (int64_t j = 0; j < p.n; ++j) {
             T& c = p.c[i * p.rsc + j * p.csc];
-            c = p.beta == T(0) ? T(0) : p.beta * c;
+            c = (p.beta == T(0) ? T(0) : p.beta * c) + (p.bias ? p.bias[i] : T(0));
         }
 }
 
@@ -127,18 +127,18 @@ void axpy(int64_t n, T a, const T* x, int64_t incx, T* y) {
 }
 
 template <class T>
-void store(T* c, T v, T alpha, T beta) {
-    *c = beta == T(0) ? alpha * v : alpha * v + beta * *c;
+void store(T* c, T v, T alpha, T beta, T add) {
+    *c = beta == T(0) ? alpha * v + add : alpha * v + (beta * *c + add);
 }
 
 template <class T>
 void gemv(const Problem<T>& p) {
     if (p.n == 1 && (p.csa == 1 || p.rsa != 1 || p.m == 1)) {
         for (int64_t i = 0; i < p.m; ++i)
-            store(p.c + i * p.rsc, dot(p.k, p.a + i * p.rsa, p.csa, p.b, p.rsb), p.alpha, p.beta);
+            store(p.c + i * p.rsc, dot(p.k, p.a + i * p.rsa, p.csa, p.b, p.rsb), p.alpha, p.beta, p.bias ? p.bias[i] : T(0));
     } else if (p.m == 1 && p.csb != 1) {
         for (int64_t j = 0; j < p.n; ++j)
-            store(p.c + j * p.csc, dot(p.k, p.a, p.csa, p.b + j * p.csb, p.rsb), p.alpha, p.beta);
+            store(p.c + j * p.csc, dot(p.k, p.a, p.csa, p.b + j * p.csb, p.rsb), p.alpha, p.beta, p.bias ? p.bias[0] : T(0));
     } else {
         // One output vector accumulated from contiguous rows of B (m == 1) or columns of A (n == 1).
         const bool row = p.m == 1;
@@ -150,7 +150,7 @@ void gemv(const Problem<T>& p) {
             else axpy(len, p.b[q * p.rsb], p.a + q * p.csa, 1, acc);
         }
         const int64_t inc = row ? p.csc : p.rsc;
-        for (int64_t j = 0; j < len; ++j) store(p.c + j * inc, acc[j], p.alpha, p.beta);
+        for (int64_t j = 0; j < len; ++j) store(p.c + j * inc, acc[j], p.alpha, p.beta, p.bias ? p.bias[row ? 0 : j] : T(0));
     }
 }
 
@@ -188,18 +188,29 @@ void run(const Kernel<T>& K, const Problem<T>& p) {
                         const int64_t mr = std::min<int64_t>(MR, mc - ir);
                         const T* ap = abuf + ir * kc;
                         T* c = p.c + (ic + ir) * p.rsc + (jc + jr) * p.csc;
+                        const T* bias = p.bias && pc == 0 ? p.bias + ic + ir : nullptr;  // added once, with beta
                         if (mr == MR && nr == NR && p.csc == 1) {
-                            K.tile(kc, ap, bp, c, p.rsc, p.alpha, beta);
+                            K.tile(kc, ap, bp, c, p.rsc, p.alpha, beta, bias);
                             continue;
                         }
                         // Edge tile or strided C: compute the full tile aside, merge the valid part.
-                        K.tile(kc, ap, bp, tmp, NR, T(1), T(0));
-                        for (int64_t i = 0; i < mr; ++i)
-                            for (int64_t j = 0; j < nr; ++j) {
-                                T& dst = c[i * p.rsc + j * p.csc];
-                                const T v = p.alpha * tmp[i * NR + j];
-                                dst = beta == T(0) ? v : v + beta * dst;
+                        K.tile(kc, ap, bp, tmp, NR, T(1), T(0), nullptr);
+                        for (int64_t i = 0; i < mr; ++i) {
+                            const T add = bias ? bias[i] : T(0);
+                            const T* t = tmp + i * NR;
+                            T* ci = c + i * p.rsc;
+                            if (p.csc == 1) {
+                                if (beta == T(0))
+                                    for (int64_t j = 0; j < nr; ++j) ci[j] = p.alpha * t[j] + add;
+                                else
+                                    for (int64_t j = 0; j < nr; ++j) ci[j] = p.alpha * t[j] + (beta * ci[j] + add);
+                            } else {
+                                for (int64_t j = 0; j < nr; ++j) {
+                                    T& dst = ci[j * p.csc];
+                                    dst = beta == T(0) ? p.alpha * t[j] + add : p.alpha * t[j] + (beta * dst + add);
+                                }
                             }
+                        }
                     }
                 }
             }
@@ -262,6 +273,7 @@ void gemm(const Problem<T>& p, int64_t batch, int64_t batch_a, int64_t batch_b, 
             } else {
                 q.a += lo * p.rsa;
                 q.c += lo * p.rsc;
+                if (q.bias) q.bias += lo;
                 q.m = hi - lo;
             }
             run(K, q);

@@ -16,6 +16,7 @@ namespace wick::cpu::gemm {
 
 // One matrix product. Element (i, j) of A (m x k) is a[i * rsa + j * csa]; likewise B (k x n) and
 // C (m x n). beta == 0 means C is only written (NaNs in it are not propagated), as in BLAS.
+// Optionally a per-row bias: C = alpha * A B + beta * C + bias[i].
 template <class T>
 struct Problem {
     int64_t m = 0, n = 0, k = 0;
@@ -26,6 +27,8 @@ struct Problem {
     T* c = nullptr;
     int64_t rsc = 0, csc = 0;
     T alpha = T(1), beta = T(0);
+    // Optional per-row term: C(i, j) += bias[i] (convolution biases), added with the beta term.
+    const T* bias = nullptr;
 };
 
 // `batch` products: product i uses a + i * batch_a, b + i * batch_b, c + i * batch_c (a batch stride

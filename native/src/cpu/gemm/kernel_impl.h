@@ -14,7 +14,7 @@ namespace {
 
 template <class V, int MR, int NV>
 void tile(int64_t kc, const typename V::T* ap, const typename V::T* bp, typename V::T* c, int64_t ldc,
-          typename V::T alpha, typename V::T beta) {
+          typename V::T alpha, typename V::T beta, const typename V::T* bias) {
     using T = typename V::T;
     using R = typename V::Reg;
     constexpr int W = V::W;
@@ -44,20 +44,25 @@ void tile(int64_t kc, const typename V::T* ap, const typename V::T* bp, typename
     }
 
     const R va = V::bcast(&alpha);
+    const T zero = T(0);
     if (beta == T(0)) {
 #pragma GCC unroll 32
-        for (int i = 0; i < MR; ++i)
+        for (int i = 0; i < MR; ++i) {
+            const R add = V::bcast(bias ? bias + i : &zero);
 #pragma GCC unroll 4
-            for (int v = 0; v < NV; ++v) V::storeu(c + i * ldc + v * W, V::mul(acc[i][v], va));
+            for (int v = 0; v < NV; ++v) V::storeu(c + i * ldc + v * W, V::fma(acc[i][v], va, add));
+        }
     } else {
         const R vb = V::bcast(&beta);
 #pragma GCC unroll 32
-        for (int i = 0; i < MR; ++i)
+        for (int i = 0; i < MR; ++i) {
+            const R add = V::bcast(bias ? bias + i : &zero);
 #pragma GCC unroll 4
             for (int v = 0; v < NV; ++v) {
                 T* cp = c + i * ldc + v * W;
-                V::storeu(cp, V::fma(acc[i][v], va, V::mul(V::loadu(cp), vb)));
+                V::storeu(cp, V::fma(acc[i][v], va, V::fma(V::loadu(cp), vb, add)));
             }
+        }
     }
 }
 

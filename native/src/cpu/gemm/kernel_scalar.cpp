@@ -6,7 +6,7 @@ namespace wick::cpu::gemm {
 namespace {
 
 template <class T, int MR, int NR>
-void tile(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, T alpha, T beta) {
+void tile(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, T alpha, T beta, const T* bias) {
     T acc[MR][NR] = {};
     for (int64_t p = 0; p < kc; ++p) {
         for (int i = 0; i < MR; ++i) {
@@ -19,7 +19,8 @@ void tile(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, T alpha, T be
     for (int i = 0; i < MR; ++i)
         for (int j = 0; j < NR; ++j) {
             T* cp = c + i * ldc + j;
-            *cp = beta == T(0) ? alpha * acc[i][j] : alpha * acc[i][j] + beta * *cp;
+            const T add = bias ? bias[i] : T(0);
+            *cp = beta == T(0) ? alpha * acc[i][j] + add : alpha * acc[i][j] + (beta * *cp + add);
         }
 }
 

@@ -4,7 +4,8 @@
 //   ap: MR x kc micro-panel of A, k-major: ap[p * MR + i] = A(i, p)
 //   bp: kc x NR micro-panel of B, k-major: bp[p * NR + j] = B(p, j)
 // The tile function computes c[i * ldc + j] = alpha * sum_p ap[p*MR+i] * bp[p*NR+j] + beta * c[...]
-// for the full MR x NR tile (unit column stride); beta == 0 means c is not read. The driver sends
+// (+ bias[i] when bias is not null) for the full MR x NR tile (unit column stride); beta == 0 means
+// c is not read. The driver sends
 // edge tiles and strided C through a small buffer, so kernels have no edge cases.
 #pragma once
 
@@ -13,7 +14,7 @@
 namespace wick::cpu::gemm {
 
 template <class T>
-using TileFn = void (*)(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, T alpha, T beta);
+using TileFn = void (*)(int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, T alpha, T beta, const T* bias);
 
 template <class T>
 struct Kernel {

@@ -23,7 +23,8 @@ void pack_a(int64_t mc, int64_t kc, const T* a, int64_t rs, int64_t cs, T* dst) 
                 for (int i = 0; i < MR; ++i) dst[p * MR + i] = r[i][p];
         } else if (rows == MR && rs == 1) {
             // Column-major (transposed) A: each k step is MR contiguous values.
-            for (int64_t p = 0; p < kc; ++p) std::memcpy(dst + p * MR, src + p * cs, sizeof(T) * MR);
+            for (int64_t p = 0; p < kc; ++p)
+                for (int i = 0; i < MR; ++i) dst[p * MR + i] = src[p * cs + i];
         } else {
             for (int64_t p = 0; p < kc; ++p) {
                 int i = 0;
@@ -42,8 +43,9 @@ void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rs, int64_t cs, T* dst) 
         const int cols = static_cast<int>(nc - j0 < NR ? nc - j0 : NR);
         const T* src = b + j0 * cs;
         if (cols == NR && cs == 1) {
-            // Row-major B: each k step is NR contiguous values.
-            for (int64_t p = 0; p < kc; ++p) std::memcpy(dst + p * NR, src + p * rs, sizeof(T) * NR);
+            // Row-major B: each k step is NR contiguous values (a fixed-size copy the compiler unrolls).
+            for (int64_t p = 0; p < kc; ++p)
+                for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rs + j];
         } else if (cols == NR && rs == 1) {
             // Column-major (transposed) B: NR column streams.
             const T* col[NR];

@@ -101,8 +101,9 @@ void col2im(const Geometry& g, const T* col, T* x) {
 
 template <class T>
 gemm::Problem<T> product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rsa, int64_t csa, const T* b, int64_t rsb,
-                         int64_t csb, T* c, int64_t rsc, T beta) {
+                         int64_t csb, T* c, int64_t rsc, T beta, const T* bias = nullptr) {
     gemm::Problem<T> p;
+    p.bias = bias;
     p.m = m, p.n = n, p.k = k;
     p.a = a, p.rsa = rsa, p.csa = csa;
     p.b = b, p.rsb = rsb, p.csb = csb;
@@ -134,8 +135,6 @@ void conv_forward(const Geometry& g, const T* x, const T* w, const T* bias, T* o
     for_images(g.N, [&](int64_t n, bool par) {
         const T* xn = x + n * g.C * g.H * g.W;
         T* on = out + n * g.OC * g.OHW;
-        if (bias)
-            for (int64_t oc = 0; oc < g.OC; ++oc) std::fill(on + oc * g.OHW, on + (oc + 1) * g.OHW, bias[oc]);
         T* col = g.direct ? nullptr : col_buffer<T>(static_cast<size_t>(g.K * g.OHW));
         for (int64_t gi = 0; gi < g.G; ++gi) {
             const T* xg = xn + gi * g.Cg * g.H * g.W;
@@ -144,8 +143,9 @@ void conv_forward(const Geometry& g, const T* x, const T* w, const T* bias, T* o
                 im2col(g, xg, col);
                 b = col;
             }
-            run_gemm(product<T>(g.OCg, g.OHW, g.K, w + gi * g.OCg * g.K, g.K, 1, b, g.OHW, 1, on + gi * g.OCg * g.OHW, g.OHW,
-                                bias ? T(1) : T(0)),
+            // The bias joins in the GEMM's store (no separate pass over the output).
+            run_gemm(product<T>(g.OCg, g.OHW, g.K, w + gi * g.OCg * g.K, g.K, 1, b, g.OHW, 1, on + gi * g.OCg * g.OHW, g.OHW, T(0),
+                                bias ? bias + gi * g.OCg : nullptr),
                      par);
         }
     });
