@@ -31,6 +31,14 @@ extern "C" {
 #  define WK_API __attribute__((visibility("default")))
 #endif
 
+/* Enums are int32 on both sides of the ABI. C++ gets a fixed underlying type so that any value a
+ * caller passes (even an invalid one, which the library rejects with a message) is well defined. */
+#ifdef __cplusplus
+#  define WK_ENUM(name) enum name : int32_t
+#else
+#  define WK_ENUM(name) enum name
+#endif
+
 /* Bumped whenever a declaration changes incompatibly; the managed layer checks it at load. */
 #define WK_ABI_VERSION 1
 /* Largest number of dimensions a tensor may have. */
@@ -40,7 +48,7 @@ extern "C" {
 /* Status codes and errors                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef enum wk_status {
+typedef WK_ENUM(wk_status) {
     WK_OK = 0,
     WK_ERR_INVALID_ARGUMENT = 1, /* a value the operation does not accept */
     WK_ERR_SHAPE = 2,            /* shapes that do not fit together */
@@ -66,7 +74,7 @@ WK_API wk_status wk_abi_version(int32_t* version);
 /* Element types and devices                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef enum wk_dtype {
+typedef WK_ENUM(wk_dtype) {
     WK_DTYPE_F32 = 0,
     WK_DTYPE_F64 = 1,
     WK_DTYPE_F16 = 2,
@@ -80,7 +88,7 @@ typedef enum wk_dtype {
     WK_DTYPE_COUNT = 10
 } wk_dtype;
 
-typedef enum wk_device_type {
+typedef WK_ENUM(wk_device_type) {
     WK_DEVICE_CPU = 0,
     WK_DEVICE_CUDA = 1,
     WK_DEVICE_TYPE_COUNT = 2
@@ -88,7 +96,7 @@ typedef enum wk_device_type {
 
 /* A scalar operand: its kind decides type promotion as in PyTorch (an integral tensor times a
  * float scalar gives the default float dtype; times an integer scalar it stays integral). */
-typedef enum wk_scalar_kind {
+typedef WK_ENUM(wk_scalar_kind) {
     WK_SCALAR_INT = 0,
     WK_SCALAR_FLOAT = 1,
     WK_SCALAR_BOOL = 2
@@ -198,7 +206,7 @@ WK_API wk_status wk_tensor_fill_(wk_tensor t, const wk_scalar* value);
  * every device and thread count. Each fill advances the generator's offset. */
 typedef struct wk_generator_s* wk_generator;
 
-typedef enum wk_random_dist {
+typedef WK_ENUM(wk_random_dist) {
     WK_RANDOM_UNIFORM = 0,   /* a <= x < b */
     WK_RANDOM_NORMAL = 1,    /* mean a, standard deviation b */
     WK_RANDOM_INTEGERS = 2,  /* integers a <= x < b */
@@ -221,7 +229,7 @@ WK_API wk_status wk_random_fill_(wk_tensor t, wk_random_dist dist, double a, dou
  * is written into out (which must have the result's shape and a dtype it can hold; out may alias
  * an input for in-place updates) and *result is a new reference to out. */
 
-typedef enum wk_unary_op {
+typedef WK_ENUM(wk_unary_op) {
     WK_UNARY_NEG = 0,
     WK_UNARY_ABS = 1,
     WK_UNARY_SIGN = 2,
@@ -269,7 +277,7 @@ typedef enum wk_unary_op {
 WK_API wk_status wk_op_unary(wk_unary_op op, wk_tensor x, double p0, double p1, wk_tensor out,
                              wk_tensor* result);
 
-typedef enum wk_binary_op {
+typedef WK_ENUM(wk_binary_op) {
     WK_BINARY_ADD = 0,
     WK_BINARY_SUB = 1,
     WK_BINARY_MUL = 2,
@@ -306,7 +314,7 @@ WK_API wk_status wk_op_binary_scalar(wk_binary_op op, wk_tensor a, const wk_scal
 /* Reductions                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef enum wk_reduce_op {
+typedef WK_ENUM(wk_reduce_op) {
     WK_REDUCE_SUM = 0,
     WK_REDUCE_MEAN = 1,
     WK_REDUCE_PROD = 2,

@@ -98,6 +98,7 @@ constexpr int64_t kElementwiseGrain = 32768;
 // Runs inner over the whole loop, split across the thread pool when large.
 template <int N, class Inner>
 void run_loop(const Loop<N>& L, Inner&& inner) {
+    if (L.numel == 0) return;  // also keeps for_each_run from dividing by a zero size
     if (L.numel <= kElementwiseGrain) {
         for_each_run(L, 0, L.numel, inner);
         return;
