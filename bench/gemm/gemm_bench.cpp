@@ -5,8 +5,9 @@
 // OpenBLAS is loaded with dlopen, so the program builds without its headers and reports the peer as
 // missing instead of failing. C = A B with row-major square operands, medians over repetitions after
 // a warm-up. Two-thread Wick numbers: the library splits C into two column halves and runs them on
-// the intra-op pool (core/parallel.h); while that pool is the serial placeholder, this program runs
-// the same two halves on the caller and one persistent helper thread: exactly the split gemm() makes.
+// the intra-op pool (core/parallel.h); while that pool is the serial placeholder (num_threads() stays
+// 1), this program runs the same two halves on the caller and one persistent helper thread: exactly
+// the split gemm() makes.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -147,8 +148,10 @@ int main(int argc, char** argv) {
     int mr, nr;
     const char* isa;
     describe_active_kernel(false, &mr, &nr, &isa);
-    std::printf("wick sgemm kernel: %s %dx%d; OpenBLAS: %s (core %s); threads in pool: %d\n", isa, mr, nr,
-                have_peer ? "loaded" : "not found", have_peer && ob.corename ? ob.corename() : "-", wick::num_threads());
+    wick::set_num_threads(2);
+    std::printf("wick sgemm kernel: %s %dx%d; OpenBLAS: %s (core %s); 2-thread Wick runs on %s\n", isa, mr, nr,
+                have_peer ? "loaded" : "not found", have_peer && ob.corename ? ob.corename() : "-",
+                wick::num_threads() >= 2 ? "the intra-op pool" : "the caller + a helper thread (the pool is serial in this build)");
     std::printf("%-22s %12s %12s %8s\n", "case", "wick GF/s", "OpenBLAS", "ratio");
     std::vector<Row> rows;
     Helper helper;
@@ -163,8 +166,11 @@ int main(int argc, char** argv) {
             p.b = b.data(), p.rsb = n, p.csb = 1;
             p.c = c.data(), p.rsc = n, p.csc = 1;
             std::function<void()> wick_fn;
+            wick::set_num_threads(threads);
             if (threads == 1) {
                 wick_fn = [&] { gemm_serial(p); };
+            } else if (wick::num_threads() >= threads) {
+                wick_fn = [&] { gemm(p); };  // the library's own split on the intra-op pool
             } else {
                 // The split gemm() makes for two tasks: C's columns in two halves of whole nr-wide tiles.
                 wick_fn = [&] {

@@ -370,7 +370,7 @@ WK_API wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor
 /* softmax, losses, convolution, pooling, normalisation, dropout, embedding, upsampling */
 
 /* How a loss reduces its per-element values. */
-typedef enum wk_reduction {
+typedef WK_ENUM(wk_reduction) {
     WK_REDUCTION_NONE = 0,
     WK_REDUCTION_MEAN = 1, /* weighted mean: divided by the summed class weights of the counted targets */
     WK_REDUCTION_SUM = 2
