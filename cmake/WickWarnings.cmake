@@ -3,7 +3,9 @@ function(wick_set_warnings target)
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 /permissive-)
   else()
-    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter -Wshadow=local
-                                             $<$<CXX_COMPILER_ID:Clang>:-Wno-shadow-field-in-constructor>)
+    # -Wshadow=local is GCC's spelling; Clang and AppleClang (macOS) spell the closest check differently.
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wno-unused-parameter
+                                             $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
+                                             $<$<CXX_COMPILER_ID:Clang,AppleClang>:-Wshadow-uncaptured-local -Wno-shadow-field-in-constructor>)
   endif()
 endfunction()

@@ -28,6 +28,12 @@ const CudaLoad& load_cuda() {
         std::string err;
         void* lib = platform::open_library(path, &err);
         if (lib == nullptr) {
+            // Hosts that load packages in place (the NuGet cache: dotnet fsi) keep the CUDA runtime package
+            // in another folder; the managed loader loads it first, and opening it by name finds that copy.
+            std::string ignored;
+            lib = platform::open_library(platform::library_file_name("wick_cuda"), &ignored);
+        }
+        if (lib == nullptr) {
             r.error = "the CUDA backend is not installed (" + path + " could not be loaded: " + err +
                       "). Add the package Wick.Runtime.Cuda.linux-x64, or build native/ with -DWICK_CUDA=ON";
             return r;
