@@ -248,6 +248,25 @@ public class ConvTests
     }
 
     [Test]
+    public void AnEmptyBatchGivesEmptyOutputsAndZeroWeightGradients()
+    {
+        using var x = Tensor.Zeros(0, 3, 5, 5);
+        using var w = KernelRef.RandN(110, 4, 3, 3, 3);
+        using var y = Functional.Conv2d(x, w, padding: 1);
+        Assert.That(y.Shape, Is.EqualTo(new long[] { 0, 4, 5, 5 }));
+        using var gy = Tensor.Zeros(0, 4, 5, 5);
+        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, padding: 1);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            Assert.That(gx!.Shape, Is.EqualTo(x.Shape));
+            Assert.That(gw!.ToArray<float>(), Is.All.EqualTo(0f));
+            Assert.That(gb!.ToArray<float>(), Is.All.EqualTo(0f));
+        }
+    }
+
+    [Test]
     public void ConvolutionsRejectInconsistentArgumentsWithClearMessages()
     {
         using var x = Tensor.Zeros(1, 4, 5, 5);

@@ -247,6 +247,20 @@ public class NormTests
     }
 
     [Test]
+    public void EmptyInputsNormaliseToEmptyOutputs()
+    {
+        using var x = Tensor.Zeros(0, 4, 3);
+        using var ln = Functional.LayerNorm(x, new long[] { 3 });
+        Assert.That(ln.Shape, Is.EqualTo(new long[] { 0, 4, 3 }));
+        using var gn = Functional.GroupNorm(x, 2);
+        Assert.That(gn.Shape, Is.EqualTo(new long[] { 0, 4, 3 }));
+        using var rm = Tensor.Zeros(4);
+        using var rv = Tensor.Ones(4);
+        using var bn = Functional.BatchNorm(x, rm, rv);
+        Assert.That(bn.Shape, Is.EqualTo(new long[] { 0, 4, 3 }));
+    }
+
+    [Test]
     public void GroupNormRejectsGroupsThatDoNotDivideTheChannels()
     {
         using var x = Tensor.Zeros(2, 6, 3);

@@ -148,7 +148,7 @@ Tensors3 layer_norm(const TensorRef& x, const Shape& normalized_shape, const Ten
     TensorRef mean = Tensor::empty(s.stats, compute, x->device());
     TensorRef rstd = Tensor::empty(s.stats, compute, x->device());
     const Backend& be = backend_for(x->device());
-    if (x->numel() > 0)
+    if (s.M > 0)  // also when the normalised part is empty: the statistics are still defined
         launch(be, be.nn->layer_norm, op, folded(*out, {s.M, s.N}), folded(*mean, {s.M}), folded(*rstd, {s.M}),
                folded(*xc, {s.M, s.N}), opt_view(w), opt_view(b), eps);
     return {to_user(out, x->dtype()), to_user(mean, x->dtype()), to_user(rstd, x->dtype())};
@@ -195,7 +195,7 @@ Tensors3 group_norm(const TensorRef& x, int64_t groups, const TensorRef* weight,
     TensorRef mean = Tensor::empty(Shape{N, groups}, compute, x->device());
     TensorRef rstd = Tensor::empty(Shape{N, groups}, compute, x->device());
     const Backend& be = backend_for(x->device());
-    if (x->numel() > 0)
+    if (N * groups > 0)  // also for an empty spatial size: the statistics are still defined
         launch(be, be.nn->group_norm, op, ncs(*out), view_of(*mean), view_of(*rstd), ncs(*xc), opt_view(w), opt_view(b), groups,
                eps);
     return {to_user(out, x->dtype()), to_user(mean, x->dtype()), to_user(rstd, x->dtype())};
