@@ -52,6 +52,11 @@ WICK_TEST(row_primitives_match_double_on_every_isa) {
             }
             EXPECT(ok);
             EXPECT(close(got_sum, s, 1e-6, 0));
+            // The variant for a row maximum (arguments <= 0) gives the same values.
+            std::vector<float> y2(x.size());
+            const float got_sum2 = R.exp_below_sum(x.data(), y2.data(), n, static_cast<float>(m));
+            EXPECT(close(got_sum2, s, 1e-6, 0));
+            EXPECT(y2 == y);
             R.exp_diff_acc(x.data(), shift.data(), y.data(), acc.data(), n);
             ok = true;
             for (int64_t i = 0; i < n; ++i) {
@@ -100,6 +105,15 @@ WICK_TEST(vector_exp_handles_special_values_on_every_isa) {
             if (!ok) std::printf("  exp(%g) = %g on %s, want %g\n", double(x[i]), double(y[i]), gemm::isa_name(gemm::active_isa()), want);
             EXPECT(ok);
         }
+        // exp_below: arguments <= 0 only, -inf included.
+        const float below[] = {0.f, -1.f, -87.f, -87.4f, -100.f, -inf, -0.5f, -20.f, -3.f};
+        float yb[9];
+        R.exp_below_sum(below, yb, 9, 0.f);
+        for (int i = 0; i < 9; ++i) {
+            const double want = std::exp(double(below[i]));
+            EXPECT((want < 1.1754943508222875e-38 ? yb[i] >= 0 && yb[i] <= 1.2e-38f : close(yb[i], want, 3e-7, 0)));
+        }
+        EXPECT(yb[5] == 0.f);
         const float with_nan[] = {1.f, nan, 3.f};
         EXPECT(std::isnan(R.max(with_nan, 3)));
     }

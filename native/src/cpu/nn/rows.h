@@ -14,6 +14,9 @@ struct Rows {
     T (*max)(const T* x, int64_t n);
     // y = exp(x - shift), returns the sum of y (y may alias x).
     T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+    // The same for a finite shift at least as large as every x (the row maximum of a row without NaN):
+    // arguments are <= 0, so the overflow and NaN handling of the general exponential is skipped.
+    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift);
     // y = exp(x - shift[i]) and acc[i] += y (softmax over a non-last dimension).
     void (*exp_diff_acc)(const T* x, const T* shift, T* y, T* acc, int64_t n);
     // y = x * a + c (y may alias x).
@@ -77,8 +80,9 @@ struct RowsGeneric {
 };
 
 template <class T>
-inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,    &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_diff_acc,
-                                         &RowsGeneric<T>::affine, &RowsGeneric<T>::moments,       &RowsGeneric<T>::normalize};
+inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,          &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_shift_sum,
+                                         &RowsGeneric<T>::exp_diff_acc, &RowsGeneric<T>::affine,        &RowsGeneric<T>::moments,
+                                         &RowsGeneric<T>::normalize};
 
 // The primitives for a kernel's element type: the vectorised float build, or plain C++ for double.
 template <class T>

@@ -29,11 +29,16 @@ struct RowsSimd {
         std::memcpy(y, buf, sizeof(float) * static_cast<size_t>(n));
     }
 
+    // The first pass over a row reads it from memory: prefetch this far ahead (into the next row
+    // when rows are contiguous), since the hardware prefetcher restarts at every 4 KiB page.
+    static constexpr int64_t kAhead = 512;
+
     static float max(const float* x, int64_t n) {
         const float ninf = -std::numeric_limits<float>::infinity();
         R m0 = V::set1(ninf), m1 = m0, nan = V::zero();
         int64_t i = 0;
         for (; i + 2 * W <= n; i += 2 * W) {
+            if ((i & 15) == 0) V::prefetch(x + i + kAhead);
             R a = V::loadu(x + i), b = V::loadu(x + i + W);
             m0 = V::max(m0, a), m1 = V::max(m1, b);
             nan = V::or_(nan, V::or_(V::isnan(a), V::isnan(b)));
@@ -52,28 +57,38 @@ struct RowsSimd {
         return V::hmax(V::max(m0, m1));
     }
 
-    static float exp_shift_sum(const float* x, float* y, int64_t n, float shift) {
+    template <bool kBelow>
+    static R exp_of(R v) {
+        if constexpr (kBelow) return V::exp_below(v);
+        else return V::exp(v);
+    }
+
+    template <bool kBelow>
+    static float exp_sum_impl(const float* x, float* y, int64_t n, float shift) {
         const R s = V::set1(shift);
         R acc0 = V::zero(), acc1 = V::zero();
         int64_t i = 0;
         for (; i + 2 * W <= n; i += 2 * W) {
-            R e0 = V::exp(V::sub(V::loadu(x + i), s)), e1 = V::exp(V::sub(V::loadu(x + i + W), s));
+            R e0 = exp_of<kBelow>(V::sub(V::loadu(x + i), s)), e1 = exp_of<kBelow>(V::sub(V::loadu(x + i + W), s));
             V::storeu(y + i, e0), V::storeu(y + i + W, e1);
             acc0 = V::add(acc0, e0), acc1 = V::add(acc1, e1);
         }
         for (; i + W <= n; i += W) {
-            R e = V::exp(V::sub(V::loadu(x + i), s));
+            R e = exp_of<kBelow>(V::sub(V::loadu(x + i), s));
             V::storeu(y + i, e);
             acc0 = V::add(acc0, e);
         }
         if (i < n) {
             // Padding lanes hold -inf, whose exponential is 0: they add nothing to the sum.
-            R e = V::exp(V::sub(load_tail(x + i, n - i, -std::numeric_limits<float>::infinity()), s));
+            R e = exp_of<kBelow>(V::sub(load_tail(x + i, n - i, -std::numeric_limits<float>::infinity()), s));
             store_tail(y + i, n - i, e);
             acc0 = V::add(acc0, e);
         }
         return V::hsum(V::add(acc0, acc1));
     }
+
+    static float exp_shift_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<false>(x, y, n, shift); }
+    static float exp_below_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<true>(x, y, n, shift); }
 
     static void exp_diff_acc(const float* x, const float* shift, float* y, float* acc, int64_t n) {
         int64_t i = 0;
@@ -99,7 +114,10 @@ struct RowsSimd {
     static void moments(const float* x, int64_t n, float* mean, float* var) {
         R s0 = V::zero(), s1 = V::zero();
         int64_t i = 0;
-        for (; i + 2 * W <= n; i += 2 * W) s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
+        for (; i + 2 * W <= n; i += 2 * W) {
+            if ((i & 15) == 0) V::prefetch(x + i + kAhead);
+            s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
+        }
         for (; i + W <= n; i += W) s0 = V::add(s0, V::loadu(x + i));
         if (i < n) s0 = V::add(s0, load_tail(x + i, n - i, 0.f));
         const float m = n > 0 ? V::hsum(V::add(s0, s1)) / static_cast<float>(n) : 0.f;
@@ -135,7 +153,7 @@ struct RowsSimd {
     }
 
     static constexpr RowsF32 table() {
-        return RowsF32{&max, &exp_shift_sum, &exp_diff_acc, &affine, &moments, &normalize};
+        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize};
     }
 };
 

@@ -19,7 +19,8 @@ void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
             const T* xr = x + r * n;
             T* yr = y + r * n;
             const T m = R.max(xr, n);
-            const T s = R.exp_shift_sum(xr, yr, n, m);
+            // A finite maximum means no NaN or infinity in the row: every x - m is <= 0.
+            const T s = std::isfinite(m) ? R.exp_below_sum(xr, yr, n, m) : R.exp_shift_sum(xr, yr, n, m);
             // (x - max) - log(sum): subtracting the two separately keeps the precision of x - max.
             if (log) {
                 R.affine(xr, yr, n, T(1), -m);
