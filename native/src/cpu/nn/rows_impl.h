@@ -111,21 +111,26 @@ struct RowsSimd {
         if (i < n) store_tail(y + i, n - i, V::fma(load_tail(x + i, n - i, 0.f), va, vc));
     }
 
+    // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
+    // first pass, so the second one is bound by that latency, not by memory).
     static void moments(const float* x, int64_t n, float* mean, float* var) {
-        R s0 = V::zero(), s1 = V::zero();
+        R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
         int64_t i = 0;
-        for (; i + 2 * W <= n; i += 2 * W) {
-            if ((i & 15) == 0) V::prefetch(x + i + kAhead);
+        for (; i + 4 * W <= n; i += 4 * W) {
+            V::prefetch(x + i + kAhead);
+            V::prefetch(x + i + kAhead + 2 * W);
             s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
+            s2 = V::add(s2, V::loadu(x + i + 2 * W)), s3 = V::add(s3, V::loadu(x + i + 3 * W));
         }
         for (; i + W <= n; i += W) s0 = V::add(s0, V::loadu(x + i));
         if (i < n) s0 = V::add(s0, load_tail(x + i, n - i, 0.f));
-        const float m = n > 0 ? V::hsum(V::add(s0, s1)) / static_cast<float>(n) : 0.f;
+        const float m = n > 0 ? V::hsum(V::add(V::add(s0, s1), V::add(s2, s3))) / static_cast<float>(n) : 0.f;
         const R vm = V::set1(m);
-        R q0 = V::zero(), q1 = V::zero();
-        for (i = 0; i + 2 * W <= n; i += 2 * W) {
+        R q0 = V::zero(), q1 = V::zero(), q2 = V::zero(), q3 = V::zero();
+        for (i = 0; i + 4 * W <= n; i += 4 * W) {
             R d0 = V::sub(V::loadu(x + i), vm), d1 = V::sub(V::loadu(x + i + W), vm);
-            q0 = V::fma(d0, d0, q0), q1 = V::fma(d1, d1, q1);
+            R d2 = V::sub(V::loadu(x + i + 2 * W), vm), d3 = V::sub(V::loadu(x + i + 3 * W), vm);
+            q0 = V::fma(d0, d0, q0), q1 = V::fma(d1, d1, q1), q2 = V::fma(d2, d2, q2), q3 = V::fma(d3, d3, q3);
         }
         for (; i + W <= n; i += W) {
             R d = V::sub(V::loadu(x + i), vm);
@@ -136,7 +141,7 @@ struct RowsSimd {
             q0 = V::fma(d, d, q0);
         }
         *mean = m;
-        *var = n > 0 ? V::hsum(V::add(q0, q1)) / static_cast<float>(n) : 0.f;
+        *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
     }
 
     static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b) {
