@@ -6,6 +6,8 @@
 // Every Wick case allocates its result, as the public API does (PyTorch's do too). Softmax and
 // layer_norm are memory-bound: their GB/s (bytes read + written) are compared with a copy of the
 // same tensor (Wick clone, and memcpy into a buffer that already exists) measured in this process.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,15 +28,26 @@ using namespace wick;
 
 namespace {
 
+// --clock cpu: the calling thread's CPU time instead of wall time (1 thread only); on a shared,
+// oversubscribed machine it leaves out the time spent waiting for a core. The peer uses the same clock.
+bool g_cpu_clock = false;
+
+double now_ms() {
+    if (!g_cpu_clock) return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
 double median_ms(const std::function<void()>& fn, double budget) {
     fn();
     fn();
     std::vector<double> t;
     auto start = std::chrono::steady_clock::now();
     while (t.size() < 5 || (t.size() < 300 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < budget)) {
-        auto t0 = std::chrono::steady_clock::now();
+        const double t0 = now_ms();
         fn();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        t.push_back(now_ms() - t0);
     }
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
@@ -53,7 +66,7 @@ std::map<std::string, double> run_peer(int threads, double budget) {
     // Debian's PyTorch by default; WICK_BENCH_PYTHON picks another interpreter (say, on another machine).
     const char* py = std::getenv("WICK_BENCH_PYTHON");
     std::string cmd = std::string(py ? py : "/usr/bin/python3") + " bench/nn/torch_peer.py " + std::to_string(threads) + " " +
-                      std::to_string(budget) + " 2>/dev/null";
+                      std::to_string(budget) + (g_cpu_clock ? " cpu" : " wall") + " 2>/dev/null";
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
     char line[512];
@@ -84,6 +97,11 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--budget") && i + 1 < argc) budget = std::atof(argv[++i]);
         else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
         else if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--clock") && i + 1 < argc) g_cpu_clock = !std::strcmp(argv[++i], "cpu");
+    }
+    if (g_cpu_clock && threads != 1) {
+        std::fprintf(stderr, "--clock cpu measures one thread: use --threads 1\n");
+        return 2;
     }
     set_num_threads(threads);
     // The machine is shared: each side is measured in several alternating rounds (the PyTorch script,
@@ -128,6 +146,7 @@ int main(int argc, char** argv) {
     rows.push_back({"copy 4096x1024: clone vs memcpy", "GB/s", gbs(copy_ms), gbs(memcpy_ms), true, "memcpy into an existing buffer"});
     rows.push_back({"copy 4096x1024: clone vs PyTorch", "GB/s", gbs(copy_ms), gbs(peer_ms("copy 4096x1024 (clone)")), true, "PyTorch clone"});
 
+    std::printf("clock: %s\n", g_cpu_clock ? "thread CPU time (both sides)" : "wall");
     std::printf("threads: Wick pool %d (requested %d), PyTorch %s with %d\n", num_threads(), threads, peer_version.c_str(), threads);
     std::printf("%-36s %-5s %10s %10s %7s  %s\n", "case", "unit", "wick", "peer", "ratio", "peer");
     for (const Row& r : rows) {
