@@ -283,6 +283,8 @@ void gemm(const Problem<T>& p, int64_t batch, int64_t batch_a, int64_t batch_b, 
 
 void set_task_override(int tasks) { g_task_override.store(std::max(0, tasks), std::memory_order_relaxed); }
 
+int task_override() { return g_task_override.load(std::memory_order_relaxed); }
+
 void set_blocking_override(int64_t mc, int64_t kc, int64_t nc) {
     g_mc.store(std::max<int64_t>(0, mc));
     g_kc.store(std::max<int64_t>(0, kc));

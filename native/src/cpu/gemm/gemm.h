@@ -46,6 +46,8 @@ void gemm_serial(const Problem<T>& p);
 // Splits every multithreaded call into exactly `tasks` independent pieces (0: automatic), so tests
 // exercise the partitioning whatever the pool does.
 void set_task_override(int tasks);
+// The override (0 when none); kernels that split work themselves (convolution) honour it too.
+int task_override();
 // Overrides the cache blocking of the active kernel (0 keeps the kernel's default); for tuning.
 void set_blocking_override(int64_t mc, int64_t kc, int64_t nc);
 // The tile (mr x nr) and ISA name of the kernel a float / double product would use now.

@@ -112,10 +112,13 @@ gemm::Problem<T> product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs
     return p;
 }
 
+// How many ways to split work: the pool's threads, or the tests' forced split (gemm::set_task_override).
+int ways() { return std::max(num_threads(), gemm::task_override()); }
+
 // Runs body(n, parallel_gemm) for every image: images over threads, or (few images) the GEMM parallel.
 template <class Body>
 void for_images(int64_t N, Body&& body) {
-    if (N >= num_threads() && N > 1) {
+    if (N >= ways() && N > 1) {
         parallel_for(N, 1, [&](int64_t begin, int64_t end) {
             for (int64_t n = begin; n < end; ++n) body(n, false);
         });
@@ -174,7 +177,7 @@ void conv_backward_weight(const Geometry& g, const T* gy, const T* x, T* gw) {
     const int64_t wsize = g.OC * g.K;
     // Images in `chunks` contiguous ranges, each summed into its own slice (chunk 0 into gw itself),
     // then the slices are added in order: the result does not depend on which thread ran what.
-    const int64_t chunks = g.N >= 2 && num_threads() > 1 ? std::min<int64_t>(g.N, num_threads()) : 1;
+    const int64_t chunks = g.N >= 2 && ways() > 1 ? std::min<int64_t>(g.N, ways()) : 1;
     std::vector<T> partial(static_cast<size_t>((chunks - 1) * wsize));
     auto chunk_body = [&](int64_t t, bool par) {
         T* acc = t == 0 ? gw : partial.data() + (t - 1) * wsize;
