@@ -102,6 +102,14 @@ string RunCapture(string program, string arguments)
     return string.Join("\n", output);
 }
 
+Task("CudaSyntax")
+    .Description("Parses every CUDA source with clang in CUDA mode (host and device, to PTX) without a CUDA toolkit.")
+    .Does(() => Run("bash", "scripts/cuda-syntax-check.sh"));
+
+Task("CudaEmuTest")
+    .Description("Runs the Cuda test category against libwick_cuda built on the CPU emulator (WICK_CUDA=EMULATE).")
+    .Does(() => Run("dotnet", $"test --project tests/Wick.Tests/Wick.Tests.csproj -c {configuration} -p:WickNativeConfig=CudaEmu -- --filter TestCategory=Cuda"));
+
 Task("Pack")
     .Description("Packs Wick, Wick.FSharp, Wick.Runtime.<rid>, Wick.Cpu (and Wick.Runtime.Cuda.<rid> where libwick_cuda was built) into artifacts/packages.")
     .IsDependentOn("Native")

@@ -175,6 +175,18 @@ internal enum wk_reduction : int
 }
 
 [StructLayout(LayoutKind.Sequential)]
+internal unsafe struct wk_cuda_device_properties
+{
+    public fixed byte name[256]; // UTF-8, NUL-terminated, e.g. "NVIDIA H100 80GB HBM3"
+    public int major; // compute capability
+    public int minor;
+    public int multiprocessor_count;
+    public int max_threads_per_block;
+    public long total_memory; // bytes
+    public long l2_cache_bytes;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 internal struct wk_memory_stats
 {
     public long live_tensors; // tensor handles not yet released (all devices)
@@ -778,6 +790,210 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_upsample_bilinear2d_backward(nint grad_output, long* input_shape, int input_ndim, int align_corners, double scale_h, double scale_w, nint* grad_input);
 
+    /// <summary>
+    /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.
+    /// </summary>
+    // C: wk_status wk_cuda_is_available(int32_t* available)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_is_available")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_is_available(int* available);
+
+    /// <summary>
+    /// Number of GPUs the CUDA backend sees (0 without the backend or without a GPU); never fails.
+    /// </summary>
+    // C: wk_status wk_cuda_device_count(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_count")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_device_count(int* count);
+
+    /// <summary>
+    /// Why CUDA is not available (empty when it is); the pointer stays valid for the process.
+    /// </summary>
+    // C: wk_status wk_cuda_unavailable_reason(const char** reason)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_unavailable_reason")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_unavailable_reason(byte** reason);
+
+    // C: wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_device_properties* properties)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_properties_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_device_properties_get(int device_index, wk_cuda_device_properties* properties);
+
+    /// <summary>
+    /// Free and total memory of the device as the driver sees it (bytes).
+    /// </summary>
+    // C: wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_memory_info")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_memory_info(int device_index, long* free_bytes, long* total_bytes);
+
+    /// <summary>
+    /// Waits until all work queued on the device (every stream) is done.
+    /// </summary>
+    // C: wk_status wk_cuda_synchronize(int32_t device_index)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_synchronize(int device_index);
+
+    /// <summary>
+    /// TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
+    /// torch.backends.cuda.matmul.allow_tf32). Process-wide.
+    /// </summary>
+    // C: wk_status wk_cuda_set_allow_tf32(int32_t allow)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_set_allow_tf32")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_set_allow_tf32(int allow);
+
+    // C: wk_status wk_cuda_get_allow_tf32(int32_t* allow)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_get_allow_tf32")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_get_allow_tf32(int* allow);
+
+    /// <summary>
+    /// A new stream that does not synchronize with the default stream.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_create")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_create(int device_index, nint* @out);
+
+    /// <summary>
+    /// The device's default stream (a new reference).
+    /// </summary>
+    // C: wk_status wk_cuda_stream_default(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_default")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_default(int device_index, nint* @out);
+
+    /// <summary>
+    /// This thread's current stream on the device (a new reference).
+    /// </summary>
+    // C: wk_status wk_cuda_stream_current(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_current")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_current(int device_index, nint* @out);
+
+    /// <summary>
+    /// Makes s current for this thread on its device; NULL restores the default stream of device_index.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_set_current(int32_t device_index, wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_set_current")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_set_current(int device_index, nint s);
+
+    // C: wk_status wk_cuda_stream_release(wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_release")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_release(nint s);
+
+    // C: wk_status wk_cuda_stream_device(wk_cuda_stream s, int32_t* device_index)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_device")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_device(nint s, int* device_index);
+
+    /// <summary>
+    /// Waits until all work queued on s is done.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_synchronize(wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_synchronize(nint s);
+
+    /// <summary>
+    /// done = 1 when all work queued on s has finished; does not wait.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_query(wk_cuda_stream s, int32_t* done)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_query")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_query(nint s, int* done);
+
+    /// <summary>
+    /// enable_timing != 0 allows wk_cuda_event_elapsed_ms (slightly more costly to record).
+    /// </summary>
+    // C: wk_status wk_cuda_event_create(int32_t device_index, int32_t enable_timing, wk_cuda_event* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_create")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_create(int device_index, int enable_timing, nint* @out);
+
+    // C: wk_status wk_cuda_event_release(wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_release")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_release(nint e);
+
+    /// <summary>
+    /// Records e on s (NULL: this thread's current stream on e's device).
+    /// </summary>
+    // C: wk_status wk_cuda_event_record(wk_cuda_event e, wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_record")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_record(nint e, nint s);
+
+    // C: wk_status wk_cuda_event_synchronize(wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_synchronize(nint e);
+
+    // C: wk_status wk_cuda_event_query(wk_cuda_event e, int32_t* done)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_query")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_query(nint e, int* done);
+
+    /// <summary>
+    /// Milliseconds between two recorded timing events (both completed).
+    /// </summary>
+    // C: wk_status wk_cuda_event_elapsed_ms(wk_cuda_event start, wk_cuda_event end, float* ms)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_elapsed_ms")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_elapsed_ms(nint start, nint end, float* ms);
+
+    /// <summary>
+    /// Work queued on s after this call waits until e (as last recorded) has completed.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_wait_event(wk_cuda_stream s, wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_wait_event")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_wait_event(nint s, nint e);
+
+    /// <summary>
+    /// A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU with
+    /// non_blocking run asynchronously. Needs the CUDA backend.
+    /// </summary>
+    // C: wk_status wk_tensor_empty_pinned(const int64_t* sizes, int32_t ndim, wk_dtype dtype, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_empty_pinned")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_empty_pinned(long* sizes, int ndim, wk_dtype dtype, nint* @out);
+
+    /// <summary>
+    /// A pinned contiguous copy of a CPU tensor (t itself, retained, when already pinned and contiguous).
+    /// </summary>
+    // C: wk_status wk_tensor_pin_memory(wk_tensor t, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_pin_memory")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_pin_memory(nint t, nint* @out);
+
+    // C: wk_status wk_tensor_is_pinned(wk_tensor t, int32_t* pinned)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_is_pinned")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_is_pinned(nint t, int* pinned);
+
+    /// <summary>
+    /// As wk_tensor_to, with non_blocking != 0: a copy from pinned host memory to a GPU is only queued
+    /// on the current stream, so the source must stay unchanged until the stream reaches it (record an
+    /// event or synchronize). Every other transfer waits as wk_tensor_to does.
+    /// </summary>
+    // C: wk_status wk_tensor_to_ex(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index, int32_t copy, int32_t non_blocking, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_to_ex")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_to_ex(nint t, wk_dtype dtype, wk_device_type device, int device_index, int copy, int non_blocking, nint* @out);
+
+    /// <summary>
+    /// As wk_tensor_copy_, with non_blocking as for wk_tensor_to_ex.
+    /// </summary>
+    // C: wk_status wk_tensor_copy_ex_(wk_tensor dst, wk_tensor src, int32_t non_blocking)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_copy_ex_")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_copy_ex_(nint dst, nint src, int non_blocking);
+
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
@@ -789,12 +1005,27 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_memory_reset_peak(wk_device_type device, int device_index);
 
     /// <summary>
-    /// Returns cached, unused blocks to the system.
+    /// Returns cached, unused blocks to the system (on a GPU: waits for the device first). On the CPU
+    /// it also returns cached pinned host blocks when the CUDA backend is loaded.
     /// </summary>
     // C: wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_empty_cache")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_memory_empty_cache(wk_device_type device, int device_index);
+
+    /// <summary>
+    /// Caps the bytes the device's allocator hands out (limit_bytes &lt;= 0 removes the cap): allocations
+    /// past it fail as if the device were full. For tests of out-of-memory handling, or sharing a GPU.
+    /// </summary>
+    // C: wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes)
+    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_limit")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_memory_set_limit(wk_device_type device, int device_index, long limit_bytes);
+
+    // C: wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler)
+    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_out_of_memory_handler")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_memory_set_out_of_memory_handler(delegate* unmanaged[Cdecl]<int, int, ulong, void> handler);
 
     /// <summary>
     /// Address of a process-wide counter of bytes held by live host storages, for cheap polling by

@@ -29,7 +29,18 @@ public static unsafe class Memory
         Ensure.Ok(NativeMethods.wk_memory_reset_peak((wk_device_type)d.Type, d.Index));
     }
 
-    /// <summary>Returns cached, unused memory blocks of a device to the system.</summary>
+    /// <summary>
+    /// Caps the bytes a device's allocator hands out (null removes the cap): allocations past it fail as
+    /// if the device were full, with a <see cref="WickOutOfMemoryException"/>. Useful to test
+    /// out-of-memory handling, or to share a GPU with another process.
+    /// </summary>
+    public static void SetLimit(long? bytes, Device? device = null)
+    {
+        Device d = device ?? Device.Cpu;
+        Ensure.Ok(NativeMethods.wk_memory_set_limit((wk_device_type)d.Type, d.Index, bytes ?? 0));
+    }
+
+    /// <summary>Returns cached, unused memory blocks of a device to the system (on a GPU, after waiting for it).</summary>
     public static void EmptyCache(Device? device = null)
     {
         Device d = device ?? Device.Cpu;

@@ -44,6 +44,7 @@ internal static unsafe class NativeLoader
             (PackageLayoutPath("Wick.Runtime", RuntimeFileName()) is { } path && NativeLibrary.TryLoad(path, out handle)))
         {
             CheckAbi(handle);
+            OutOfMemoryRetry.Install(handle);
             PreloadCudaBackend();
             return handle;
         }

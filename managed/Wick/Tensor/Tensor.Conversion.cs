@@ -6,11 +6,17 @@ namespace Wick;
 
 public sealed partial class Tensor
 {
-    /// <summary>This tensor with another dtype and/or device (a new reference to the same tensor when nothing changes, unless copy is true).</summary>
-    public unsafe Tensor To(DType dtype, Device device, bool copy = false)
+    /// <summary>
+    /// This tensor with another dtype and/or device (a new reference to the same tensor when nothing
+    /// changes, unless copy is true). With <paramref name="nonBlocking"/>, a copy from pinned host memory
+    /// (<see cref="PinMemory"/>) to a GPU is only queued on the current stream and the call returns at
+    /// once: leave the source unchanged until the stream has reached the copy. Other transfers wait.
+    /// </summary>
+    public unsafe Tensor To(DType dtype, Device device, bool copy = false, bool nonBlocking = false)
     {
         nint r;
-        Ensure.Ok(NativeMethods.wk_tensor_to(Handle, (wk_dtype)dtype, (wk_device_type)device.Type, device.Index, copy ? 1 : 0, &r));
+        Ensure.Ok(NativeMethods.wk_tensor_to_ex(Handle, (wk_dtype)dtype, (wk_device_type)device.Type, device.Index, copy ? 1 : 0,
+                                                nonBlocking ? 1 : 0, &r));
         GC.KeepAlive(this);
         return new Tensor(r);
     }
@@ -20,6 +26,30 @@ public sealed partial class Tensor
 
     /// <summary>This tensor on another device.</summary>
     public Tensor To(Device device) => To(DType, device);
+
+    /// <summary>This tensor on another device; see <see cref="To(DType, Device, bool, bool)"/> for <paramref name="nonBlocking"/>.</summary>
+    public Tensor To(Device device, bool nonBlocking) => To(DType, device, copy: false, nonBlocking);
+
+    /// <summary>A copy of this CPU tensor in pinned (page-locked) host memory, from which copies to a GPU can run asynchronously (this tensor when it already is pinned and contiguous). Needs the CUDA backend.</summary>
+    public unsafe Tensor PinMemory()
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_tensor_pin_memory(Handle, &r));
+        GC.KeepAlive(this);
+        return new Tensor(r);
+    }
+
+    /// <summary>True when the tensor's memory is pinned host memory.</summary>
+    public unsafe bool IsPinned
+    {
+        get
+        {
+            int pinned;
+            Ensure.Ok(NativeMethods.wk_tensor_is_pinned(Handle, &pinned));
+            GC.KeepAlive(this);
+            return pinned != 0;
+        }
+    }
 
     /// <summary>This tensor in host memory.</summary>
     public Tensor Cpu() => To(DType, Device.Cpu);
@@ -42,11 +72,15 @@ public sealed partial class Tensor
         return new Tensor(r);
     }
 
-    /// <summary>Copies <paramref name="source"/> (broadcast and converted) into this tensor; returns this tensor.</summary>
-    public Tensor CopyFrom(Tensor source)
+    /// <summary>
+    /// Copies <paramref name="source"/> (broadcast and converted) into this tensor; returns this tensor.
+    /// With <paramref name="nonBlocking"/>, a copy from pinned host memory to a GPU is only queued (see
+    /// <see cref="To(DType, Device, bool, bool)"/>).
+    /// </summary>
+    public Tensor CopyFrom(Tensor source, bool nonBlocking = false)
     {
         ArgumentNullException.ThrowIfNull(source);
-        Ensure.Ok(NativeMethods.wk_tensor_copy_(Handle, source.Handle));
+        Ensure.Ok(NativeMethods.wk_tensor_copy_ex_(Handle, source.Handle, nonBlocking ? 1 : 0));
         GC.KeepAlive(this);
         GC.KeepAlive(source);
         return this;

@@ -16,6 +16,15 @@ public sealed partial class Tensor
         return new Tensor(h);
     }
 
+    /// <summary>A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU can run asynchronously. Needs the CUDA backend.</summary>
+    public static unsafe Tensor EmptyPinned(long[] shape, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        nint h;
+        fixed (long* p = shape) Ensure.Ok(NativeMethods.wk_tensor_empty_pinned(p, shape.Length, (wk_dtype)dtype, &h));
+        return new Tensor(h);
+    }
+
     /// <summary>A float32 CPU tensor with uninitialised contents.</summary>
     public static Tensor Empty(params long[] shape) => Empty(shape, DType.Float32);
 

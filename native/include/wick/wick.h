@@ -508,7 +508,84 @@ WK_API wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const
 /* ------------------------------------------------------------------------------------------ */
 /* Devices and streams                                                                         */
 /* ------------------------------------------------------------------------------------------ */
-/* CUDA device queries, streams, events, pinned memory                                         */
+/* CUDA device queries, streams, events, pinned memory. The CUDA backend is libwick_cuda beside
+ * libwick; without it (or without a GPU) the queries below report no device, and every other
+ * CUDA request fails with WK_ERR_DEVICE and a message saying how to get it. */
+
+/* 1 when the CUDA backend is installed and sees at least one GPU; never fails. */
+WK_API wk_status wk_cuda_is_available(int32_t* available);
+/* Number of GPUs the CUDA backend sees (0 without the backend or without a GPU); never fails. */
+WK_API wk_status wk_cuda_device_count(int32_t* count);
+/* Why CUDA is not available (empty when it is); the pointer stays valid for the process. */
+WK_API wk_status wk_cuda_unavailable_reason(const char** reason);
+
+typedef struct wk_cuda_device_properties {
+    uint8_t name[256];             /* UTF-8, NUL-terminated, e.g. "NVIDIA H100 80GB HBM3" */
+    int32_t major;                 /* compute capability */
+    int32_t minor;
+    int32_t multiprocessor_count;
+    int32_t max_threads_per_block;
+    int64_t total_memory;          /* bytes */
+    int64_t l2_cache_bytes;
+} wk_cuda_device_properties;
+
+WK_API wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_device_properties* properties);
+/* Free and total memory of the device as the driver sees it (bytes). */
+WK_API wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes);
+/* Waits until all work queued on the device (every stream) is done. */
+WK_API wk_status wk_cuda_synchronize(int32_t device_index);
+/* TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
+ * torch.backends.cuda.matmul.allow_tf32). Process-wide. */
+WK_API wk_status wk_cuda_set_allow_tf32(int32_t allow);
+WK_API wk_status wk_cuda_get_allow_tf32(int32_t* allow);
+
+/* A queue of GPU work. Each thread has a current stream per device (the device's default stream
+ * until set); kernels and copies of that thread are queued on it. Refcounted. */
+typedef struct wk_cuda_stream_s* wk_cuda_stream;
+
+/* A new stream that does not synchronize with the default stream. */
+WK_API wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out);
+/* The device's default stream (a new reference). */
+WK_API wk_status wk_cuda_stream_default(int32_t device_index, wk_cuda_stream* out);
+/* This thread's current stream on the device (a new reference). */
+WK_API wk_status wk_cuda_stream_current(int32_t device_index, wk_cuda_stream* out);
+/* Makes s current for this thread on its device; NULL restores the default stream of device_index. */
+WK_API wk_status wk_cuda_stream_set_current(int32_t device_index, wk_cuda_stream s);
+WK_API wk_status wk_cuda_stream_release(wk_cuda_stream s);
+WK_API wk_status wk_cuda_stream_device(wk_cuda_stream s, int32_t* device_index);
+/* Waits until all work queued on s is done. */
+WK_API wk_status wk_cuda_stream_synchronize(wk_cuda_stream s);
+/* done = 1 when all work queued on s has finished; does not wait. */
+WK_API wk_status wk_cuda_stream_query(wk_cuda_stream s, int32_t* done);
+
+/* A marker in a stream: record it, then wait for it from the host or from another stream. */
+typedef struct wk_cuda_event_s* wk_cuda_event;
+
+/* enable_timing != 0 allows wk_cuda_event_elapsed_ms (slightly more costly to record). */
+WK_API wk_status wk_cuda_event_create(int32_t device_index, int32_t enable_timing, wk_cuda_event* out);
+WK_API wk_status wk_cuda_event_release(wk_cuda_event e);
+/* Records e on s (NULL: this thread's current stream on e's device). */
+WK_API wk_status wk_cuda_event_record(wk_cuda_event e, wk_cuda_stream s);
+WK_API wk_status wk_cuda_event_synchronize(wk_cuda_event e);
+WK_API wk_status wk_cuda_event_query(wk_cuda_event e, int32_t* done);
+/* Milliseconds between two recorded timing events (both completed). */
+WK_API wk_status wk_cuda_event_elapsed_ms(wk_cuda_event start, wk_cuda_event end, float* ms);
+/* Work queued on s after this call waits until e (as last recorded) has completed. */
+WK_API wk_status wk_cuda_stream_wait_event(wk_cuda_stream s, wk_cuda_event e);
+
+/* A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU with
+ * non_blocking run asynchronously. Needs the CUDA backend. */
+WK_API wk_status wk_tensor_empty_pinned(const int64_t* sizes, int32_t ndim, wk_dtype dtype, wk_tensor* out);
+/* A pinned contiguous copy of a CPU tensor (t itself, retained, when already pinned and contiguous). */
+WK_API wk_status wk_tensor_pin_memory(wk_tensor t, wk_tensor* out);
+WK_API wk_status wk_tensor_is_pinned(wk_tensor t, int32_t* pinned);
+/* As wk_tensor_to, with non_blocking != 0: a copy from pinned host memory to a GPU is only queued
+ * on the current stream, so the source must stay unchanged until the stream reaches it (record an
+ * event or synchronize). Every other transfer waits as wk_tensor_to does. */
+WK_API wk_status wk_tensor_to_ex(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index,
+                                 int32_t copy, int32_t non_blocking, wk_tensor* out);
+/* As wk_tensor_copy_, with non_blocking as for wk_tensor_to_ex. */
+WK_API wk_status wk_tensor_copy_ex_(wk_tensor dst, wk_tensor src, int32_t non_blocking);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Memory statistics                                                                           */
@@ -523,8 +600,18 @@ typedef struct wk_memory_stats {
 
 WK_API wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats);
 WK_API wk_status wk_memory_reset_peak(wk_device_type device, int32_t device_index);
-/* Returns cached, unused blocks to the system. */
+/* Returns cached, unused blocks to the system (on a GPU: waits for the device first). On the CPU
+ * it also returns cached pinned host blocks when the CUDA backend is loaded. */
 WK_API wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index);
+/* Caps the bytes the device's allocator hands out (limit_bytes <= 0 removes the cap): allocations
+ * past it fail as if the device were full. For tests of out-of-memory handling, or sharing a GPU. */
+WK_API wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes);
+
+/* Called once when an allocation fails for lack of memory, before its single retry; a
+ * garbage-collected host runs its collector and finalizers here so unreachable tensors return
+ * their memory. The allocator has already released its cached blocks. NULL removes it. */
+typedef void (*wk_out_of_memory_handler)(int32_t device_type, int32_t device_index, uint64_t nbytes);
+WK_API wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler);
 /* Address of a process-wide counter of bytes held by live host storages, for cheap polling by
  * a garbage-collected host (memory pressure). Read it atomically; it stays valid forever. */
 WK_API wk_status wk_memory_host_counter(const int64_t** counter);

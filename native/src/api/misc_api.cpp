@@ -45,7 +45,24 @@ WK_API wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_ind
         Device d = device_from_abi(device, device_index, "memory_empty_cache");
         const Backend& be = backend_for(d);
         check_backend(be, be.memory.empty_cache(d.index));
+        if (d.is_cpu()) {
+            // Pinned host blocks are CPU memory cached by the CUDA backend.
+            if (const Backend* cuda = cuda_backend_if_loaded(nullptr))
+                check_backend(*cuda, cuda->runtime->pinned_empty_cache());
+        }
     });
+}
+
+WK_API wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes) {
+    return guard([&] {
+        Device d = device_from_abi(device, device_index, "memory_set_limit");
+        const Backend& be = backend_for(d);
+        check_backend(be, be.memory.set_limit(d.index, limit_bytes));
+    });
+}
+
+WK_API wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler) {
+    return guard([&] { set_out_of_memory_handler(handler); });
 }
 
 WK_API wk_status wk_memory_host_counter(const int64_t** counter) {

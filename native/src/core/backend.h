@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "core/device.h"
+#include "core/device_runtime.h"
 #include "core/scalar.h"
 #include "core/view.h"
 #include "wick/wick.h"
@@ -17,7 +18,7 @@
 namespace wick {
 
 // Bumped whenever the table below changes; a backend library built against another version is refused.
-constexpr int32_t kBackendAbiVersion = 1;
+constexpr int32_t kBackendAbiVersion = 3;
 
 struct MemoryStats {
     int64_t allocated_bytes = 0;
@@ -35,6 +36,13 @@ struct MemoryKernels {
     // Raw byte copies between this device and host memory (contiguous bytes).
     wk_status (*copy_to_host)(int32_t device_index, void* host_dst, const void* device_src, size_t nbytes);
     wk_status (*copy_from_host)(int32_t device_index, void* device_dst, const void* host_src, size_t nbytes);
+    // Caps the bytes this device's allocator hands out (limit <= 0: no cap); allocations past it
+    // fail with WK_ERR_OUT_OF_MEMORY as if the device were full (tests, sharing a device).
+    wk_status (*set_limit)(int32_t device_index, int64_t limit_bytes);
+    // Like copy_from_host, but when host_src is pinned memory the copy is only queued on the
+    // current stream: the caller keeps the source unchanged until the stream reaches it. Null on
+    // backends without asynchronous copies.
+    wk_status (*copy_from_host_async)(int32_t device_index, void* device_dst, const void* host_src, size_t nbytes);
 };
 
 // Elementwise kernels. All views given to one call have the same ndim and sizes; broadcast inputs
@@ -93,10 +101,15 @@ struct Backend {
     const ShapeKernels* shape;
     const NNKernels* nn;
     const OptimKernels* optim;
+    const DeviceRuntime* runtime;  // null on the CPU
 };
 
 // The backend for a device; throws a device error saying how to get it when it is not available.
+// For an accelerator it also makes the device active for this thread's following kernels.
 const Backend& backend_for(Device device);
+// The CUDA backend when libwick_cuda loads (whether or not a GPU is present), else null with the
+// reason in *why (optional). Never throws.
+const Backend* cuda_backend_if_loaded(const char** why);
 // Throws an Error carrying the backend's message when status is not WK_OK.
 void check_backend(const Backend& be, wk_status status);
 

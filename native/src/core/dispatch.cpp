@@ -62,9 +62,26 @@ const Backend& backend_for(Device device) {
     if (cuda.backend == nullptr) fail(WK_ERR_DEVICE, "device ", device, " requested, but ", cuda.error);
     int32_t count = 0;
     check_backend(*cuda.backend, cuda.backend->device_count(&count));
-    check(device.index < count, WK_ERR_DEVICE, "device ", device, " requested, but ", count,
-          count == 1 ? " CUDA device is" : " CUDA devices are", " available");
+    if (device.index >= count) {
+        if (count == 0)
+            fail(WK_ERR_DEVICE, "device ", device, " requested, but no CUDA device is available (",
+                 cuda.backend->last_error(), "); check the NVIDIA driver with nvidia-smi");
+        fail(WK_ERR_DEVICE, "device ", device, " requested, but ", count,
+             count == 1 ? " CUDA device is" : " CUDA devices are", " available");
+    }
+    check_backend(*cuda.backend, cuda.backend->runtime->activate(device.index));
     return *cuda.backend;
+}
+
+const Backend* cuda_backend_if_loaded(const char** why) {
+    try {
+        const CudaLoad& cuda = load_cuda();
+        if (why != nullptr) *why = cuda.backend == nullptr ? cuda.error.c_str() : "";
+        return cuda.backend;
+    } catch (...) {
+        if (why != nullptr) *why = "the CUDA backend could not be loaded";
+        return nullptr;
+    }
 }
 
 void check_backend(const Backend& be, wk_status status) {

@@ -13,6 +13,7 @@ constexpr size_t kAlignment = 64;
 
 std::atomic<int64_t> g_live_bytes{0};
 std::atomic<int64_t> g_peak_bytes{0};
+std::atomic<int64_t> g_limit_bytes{0};  // 0: no cap
 
 void update_peak(int64_t now) {
     int64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
@@ -26,6 +27,11 @@ void* host_allocate(size_t nbytes) {
     // Round up so aligned_alloc's size requirement holds; a zero-byte tensor still gets a unique block.
     size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
     if (rounded == 0) rounded = kAlignment;
+    const int64_t limit = g_limit_bytes.load(std::memory_order_relaxed);
+    if (limit > 0 && g_live_bytes.load(std::memory_order_relaxed) + static_cast<int64_t>(nbytes) > limit) {
+        fail(WK_ERR_OUT_OF_MEMORY, "out of host memory allocating ", nbytes, " bytes: the limit set with Memory.SetLimit is ",
+             limit, " bytes and live tensors hold ", g_live_bytes.load(), " bytes (peak ", g_peak_bytes.load(), ")");
+    }
     void* p = std::aligned_alloc(kAlignment, rounded);
     if (p == nullptr) {
         fail(WK_ERR_OUT_OF_MEMORY, "out of host memory allocating ", nbytes, " bytes (", g_live_bytes.load(),
@@ -54,6 +60,8 @@ MemoryStats host_memory_stats() {
 void host_reset_peak() { g_peak_bytes.store(g_live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
 void host_empty_cache() {}
+
+void host_set_limit(int64_t limit) { g_limit_bytes.store(limit > 0 ? limit : 0, std::memory_order_relaxed); }
 
 const std::atomic<int64_t>& host_live_bytes() { return g_live_bytes; }
 

@@ -16,6 +16,8 @@ void host_deallocate(void* ptr, size_t nbytes);
 MemoryStats host_memory_stats();
 void host_reset_peak();
 void host_empty_cache();
+// Caps the bytes live host storages may hold (limit <= 0: no cap); see MemoryKernels::set_limit.
+void host_set_limit(int64_t limit);
 // Bytes held by live host storages (what a garbage-collected host reports as memory pressure).
 const std::atomic<int64_t>& host_live_bytes();
 

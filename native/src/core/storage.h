@@ -15,13 +15,18 @@ struct Backend;
 
 class Storage {
 public:
-    // Allocates nbytes on the device through its backend's allocator.
+    // Allocates nbytes on the device through its backend's allocator. When the device is out of
+    // memory, the out-of-memory handler (if any) runs once and the allocation is retried once.
     static Ref<Storage> allocate(Device device, size_t nbytes);
+    // Page-locked host memory from the CUDA backend: a CPU storage whose copies to a GPU can run
+    // asynchronously. Fails with a device error when the CUDA backend is not available.
+    static Ref<Storage> allocate_pinned(size_t nbytes);
 
     void* data() const { return data_; }
     size_t nbytes() const { return nbytes_; }
     Device device() const { return device_; }
     uint64_t id() const { return id_; }
+    bool is_pinned() const { return pinned_; }
 
     int64_t version() const { return version_.load(std::memory_order_relaxed); }
     void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
@@ -32,7 +37,7 @@ public:
     }
 
 private:
-    Storage(void* data, size_t nbytes, Device device, const Backend* backend);
+    Storage(void* data, size_t nbytes, Device device, const Backend* backend, bool pinned);
     ~Storage();
 
     std::atomic<int32_t> refs_{1};
@@ -42,6 +47,12 @@ private:
     Device device_;
     const Backend* backend_;
     uint64_t id_;
+    bool pinned_;  // memory from backend_->runtime->pinned_allocate (device_ is the CPU)
 };
+
+// Runs when an allocation fails for lack of memory, before its one retry: a garbage-collected host
+// finalizes unreachable tensors here so their memory returns to the allocator. No locks are held.
+using OutOfMemoryHandler = void (*)(int32_t device_type, int32_t device_index, uint64_t nbytes);
+void set_out_of_memory_handler(OutOfMemoryHandler handler);
 
 }  // namespace wick

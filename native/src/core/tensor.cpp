@@ -19,6 +19,15 @@ Ref<Tensor> Tensor::empty(const Shape& sizes, DType dtype, Device device) {
     return Ref<Tensor>::adopt(new Tensor(std::move(storage), sizes, contiguous_strides(sizes), 0, dtype));
 }
 
+Ref<Tensor> Tensor::empty_pinned(const Shape& sizes, DType dtype) {
+    int64_t n = checked_numel(sizes, "empty_pinned");
+    size_t elem = dtype_size(dtype);
+    check(static_cast<uint64_t>(n) <= (UINT64_MAX >> 1) / elem, WK_ERR_OUT_OF_MEMORY, "empty_pinned: shape ", sizes,
+          " of ", dtype_name(dtype), " needs more bytes than can be addressed");
+    auto storage = Storage::allocate_pinned(static_cast<size_t>(n) * elem);
+    return Ref<Tensor>::adopt(new Tensor(std::move(storage), sizes, contiguous_strides(sizes), 0, dtype));
+}
+
 Ref<Tensor> Tensor::make_view(Ref<Storage> storage, const Shape& sizes, const Shape& strides, int64_t offset,
                               DType dtype) {
     return Ref<Tensor>::adopt(new Tensor(std::move(storage), sizes, strides, offset, dtype));

@@ -19,6 +19,8 @@ class Tensor {
 public:
     // A new contiguous tensor with uninitialised contents.
     static Ref<Tensor> empty(const Shape& sizes, DType dtype, Device device);
+    // A new contiguous CPU tensor in pinned (page-locked) memory, for asynchronous copies to a GPU.
+    static Ref<Tensor> empty_pinned(const Shape& sizes, DType dtype);
     // A view over an existing storage.
     static Ref<Tensor> make_view(Ref<Storage> storage, const Shape& sizes, const Shape& strides,
                                  int64_t offset, DType dtype);

@@ -25,6 +25,7 @@ void deallocate(int32_t, void* ptr, size_t nbytes) { host_deallocate(ptr, nbytes
 void stats(int32_t, MemoryStats* out) { *out = host_memory_stats(); }
 void reset_peak(int32_t) { host_reset_peak(); }
 void empty_cache(int32_t) { host_empty_cache(); }
+void set_limit(int32_t, int64_t limit) { host_set_limit(limit); }
 void copy_bytes_to_host(int32_t, void* dst, const void* src, size_t n) { std::memcpy(dst, src, n); }
 void copy_bytes_from_host(int32_t, void* dst, const void* src, size_t n) { std::memcpy(dst, src, n); }
 void device_count(int32_t* out) { *out = 1; }
@@ -43,7 +44,8 @@ const Backend kCpu = {
     guarded<&device_count>,
     &last_error_message,
     MemoryKernels{guarded<&allocate>, guarded<&deallocate>, guarded<&stats>, guarded<&reset_peak>,
-                  guarded<&empty_cache>, guarded<&copy_bytes_to_host>, guarded<&copy_bytes_from_host>},
+                  guarded<&empty_cache>, guarded<&copy_bytes_to_host>, guarded<&copy_bytes_from_host>,
+                  guarded<&set_limit>, nullptr},
     &kElementwise,
     &kReduce,
     &kLinalg,
@@ -51,6 +53,7 @@ const Backend kCpu = {
     &kCpuShapeKernels,
     &kCpuNnKernels,
     &kCpuOptimKernels,
+    nullptr,  // no device runtime: no streams or pinned memory on the host itself
 };
 
 }  // namespace

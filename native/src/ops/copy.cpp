@@ -16,15 +16,18 @@ TensorRef clone(const TensorRef& t) {
 
 namespace {
 
-// A contiguous copy of t on `device` (same dtype). Host <-> device transfers move contiguous bytes.
-TensorRef move_to_device(const TensorRef& t, Device device) {
+// A contiguous copy of t on `device` (same dtype). Host <-> device transfers move contiguous bytes;
+// from pinned host memory with non_blocking they are only queued (see to()).
+TensorRef move_to_device(const TensorRef& t, Device device, bool non_blocking = false) {
     TensorRef src = contiguous(t);
     TensorRef dst = Tensor::empty(t->sizes(), t->dtype(), device);
     if (t->numel() == 0) return dst;
     size_t n = src->nbytes();
     if (src->device().is_cpu()) {
         const Backend& be = backend_for(device);
-        check_backend(be, be.memory.copy_from_host(device.index, dst->data(), src->data(), n));
+        const bool async = non_blocking && src->storage().is_pinned() && be.memory.copy_from_host_async != nullptr;
+        auto copy_fn = async ? be.memory.copy_from_host_async : be.memory.copy_from_host;
+        check_backend(be, copy_fn(device.index, dst->data(), src->data(), n));
     } else if (device.is_cpu()) {
         const Backend& be = backend_for(src->device());
         check_backend(be, be.memory.copy_to_host(src->device().index, dst->data(), src->data(), n));
@@ -38,27 +41,36 @@ TensorRef move_to_device(const TensorRef& t, Device device) {
 
 }  // namespace
 
-TensorRef to(const TensorRef& t, DType dtype, Device device, bool copy) {
+TensorRef to(const TensorRef& t, DType dtype, Device device, bool copy, bool non_blocking) {
     if (t->dtype() == dtype && t->device() == device) return copy ? clone(t) : t;
     TensorRef r = t;
     // Convert where the data is smaller, so the transfer moves fewer bytes.
     bool convert_first = dtype_size(dtype) <= dtype_size(t->dtype());
     if (convert_first) r = to_dtype(r, dtype);
-    if (r->device() != device) r = move_to_device(r, device);
+    if (r->device() != device) r = move_to_device(r, device, non_blocking);
     if (!convert_first) r = to_dtype(r, dtype);
     return r;
 }
 
-void copy_(const Tensor& dst, const TensorRef& src) {
+void copy_(const Tensor& dst, const TensorRef& src, bool non_blocking) {
     check_writable(dst, "copy_");
     Shape checked = broadcast_shapes(dst.sizes(), src->sizes(), "copy_");
     check(checked == dst.sizes(), WK_ERR_SHAPE, "copy_: a source of shape ", src->sizes(),
           " cannot be broadcast to the destination shape ", dst.sizes());
     if (dst.numel() == 0) return;
     TensorRef s = src;
-    if (s->device() != dst.device()) s = move_to_device(s, dst.device());
+    if (s->device() != dst.device()) s = move_to_device(s, dst.device(), non_blocking);
     copy_into(dst, *s);
     dst.storage().bump_version();
+}
+
+TensorRef pin_memory(const TensorRef& t) {
+    check(t->device().is_cpu(), WK_ERR_DEVICE, "pin_memory: the tensor is on ", t->device(),
+          "; only CPU tensors can be pinned");
+    if (t->storage().is_pinned() && t->is_contiguous()) return t;
+    TensorRef r = Tensor::empty_pinned(t->sizes(), t->dtype());
+    if (t->numel() > 0) copy_into(*r, *t);
+    return r;
 }
 
 void copy_to_host(const TensorRef& t, void* data, size_t nbytes) {

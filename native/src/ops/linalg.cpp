@@ -64,11 +64,22 @@ TensorRef run_product(const TensorRef& a3, const TensorRef& b3, const Shape& res
     const bool aliased = &target->storage() == &a3->storage() || &target->storage() == &b3->storage();
     TensorRef c = target->dtype() == compute && target->is_contiguous() && !aliased ? target
                                                                                     : Tensor::empty(result_shape, compute, a3->device());
-    if (beta != 0 && init != nullptr && c->numel() > 0) copy_into(*c, **init);
-    if (c->numel() > 0) {
-        View cv = view_with(*c, Shape{nbatch, n, m}, Shape{n * m, m, 1});
-        const Backend& be = backend_for(a3->device());
+    const Backend& be = backend_for(a3->device());
+    View cv = view_with(*c, Shape{nbatch, n, m}, Shape{n * m, m, 1});
+    if (c->numel() > 0 && be.linalg->gemm != nullptr) {
+        if (beta != 0 && init != nullptr) copy_into(*c, **init);
         launch(be, be.linalg->gemm, op, cv, view_of(*a3), view_of(*b3), alpha, beta);
+    } else if (c->numel() > 0) {
+        // A backend with only the plain product (bmm): scale and add the input with elementwise ops.
+        auto scalar = [&](double v) {
+            return dtype_is_floating(compute) ? Scalar::from_double(v) : Scalar::from_int(static_cast<int64_t>(v));
+        };
+        launch(be, be.linalg->bmm, op, cv, view_of(*a3), view_of(*b3));
+        if (alpha != 1) binary_scalar(WK_BINARY_MUL, c, scalar(alpha), false, c.get());
+        if (beta != 0 && init != nullptr) {
+            TensorRef scaled = beta == 1 ? *init : binary_scalar(WK_BINARY_MUL, *init, scalar(beta), false, nullptr);
+            binary(WK_BINARY_ADD, c, scaled, c.get());
+        }
     }
     if (c.get() != target.get()) copy_into(*target, *c);
     return finish_out(out, target);

@@ -1,0 +1,107 @@
+// GPU benchmarks of Wick, timed with CUDA events (median of repeated runs after warm-up), written
+// as JSON for bench/cuda/report.py, which sets them beside PyTorch's numbers from the same run
+// (bench/cuda/torch_bench.py). Usage: Wick.Bench.Cuda [--json path] [--quick]
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Wick;
+
+internal static class Program
+{
+    private sealed record Result(string Case, string Unit, double Value, double Ms);
+
+    private static int Main(string[] args)
+    {
+        string? json = null;
+        bool quick = args.Contains("--quick");
+        for (int i = 0; i + 1 < args.Length; i++)
+            if (args[i] == "--json") json = args[i + 1];
+        if (!Cuda.IsAvailable)
+        {
+            Console.Error.WriteLine("Wick.Bench.Cuda: no CUDA device: " + Cuda.UnavailableReason);
+            return 2;
+        }
+        CudaDeviceProperties p = Cuda.GetDeviceProperties(0);
+        Console.WriteLine($"device: {p.Name} (sm_{p.Major}{p.Minor}, {p.MultiprocessorCount} SMs, {p.TotalMemory / (1L << 30)} GiB)");
+        var results = new List<Result>();
+        Device gpu = Device.Cuda(0);
+        long n = quick ? 1L << 24 : 1L << 28;  // 256M floats: 1 GiB per tensor
+        int iters = quick ? 5 : 20;
+
+        using (Tensor a = Tensor.Rand(new[] { n }, DType.Float32, gpu))
+        using (Tensor b = Tensor.Rand(new[] { n }, DType.Float32, gpu))
+        using (Tensor c = Tensor.Empty(new[] { n }, DType.Float32, gpu))
+        {
+            double bytes = n * 4.0;
+            double copy = MedianMs(() => c.CopyFrom(a), iters);
+            results.Add(new Result($"copy {n >> 20}M f32 (device to device)", "GB/s", 2 * bytes / copy / 1e6, copy));
+            double add = MedianMs(() => { using Tensor r = a + b; }, iters);
+            results.Add(new Result($"add {n >> 20}M f32", "GB/s", 3 * bytes / add / 1e6, add));
+            double sum = MedianMs(() => { using Tensor r = a.Sum(); }, iters);
+            results.Add(new Result($"sum {n >> 20}M f32", "GB/s", bytes / sum / 1e6, sum));
+        }
+        Memory.EmptyCache(gpu);
+
+        long m = quick ? 2048 : 8192;
+        double flops = 2.0 * m * m * m;
+        foreach ((string name, DType dt, bool tf32) in new[] { ("f32", DType.Float32, false), ("tf32", DType.Float32, true), ("bf16", DType.BFloat16, false) })
+        {
+            bool before = Cuda.AllowTF32;
+            Cuda.AllowTF32 = tf32;
+            try
+            {
+                using Tensor x = Tensor.RandN(new[] { m, m }, dt, gpu);
+                using Tensor y = Tensor.RandN(new[] { m, m }, dt, gpu);
+                double ms = MedianMs(() => { using Tensor r = x.MatMul(y); }, iters);
+                results.Add(new Result($"matmul {m}^3 {name}", "TFLOP/s", flops / ms / 1e9, ms));
+            }
+            finally
+            {
+                Cuda.AllowTF32 = before;
+            }
+        }
+        Memory.EmptyCache(gpu);
+
+        foreach (Result r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Case,-40} {r.Value,10:F1} {r.Unit,-8} ({r.Ms:F3} ms)"));
+        if (json != null) File.WriteAllText(json, ToJson(p.Name, results));
+        return 0;
+    }
+
+    // Median milliseconds of one call of op, each run timed with its own pair of events.
+    private static double MedianMs(Action op, int iters)
+    {
+        for (int i = 0; i < 3; i++) op();
+        Cuda.Synchronize();
+        using var start = new CudaEvent(0, enableTiming: true);
+        using var end = new CudaEvent(0, enableTiming: true);
+        var times = new List<double>();
+        for (int i = 0; i < iters; i++)
+        {
+            start.Record();
+            op();
+            end.Record();
+            end.Synchronize();
+            times.Add(start.ElapsedMilliseconds(end));
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static string ToJson(string device, List<Result> results)
+    {
+        var sb = new StringBuilder();
+        sb.Append("{\"device\":\"").Append(device.Replace("\"", "'")).Append("\",\"results\":[");
+        for (int i = 0; i < results.Count; i++)
+        {
+            Result r = results[i];
+            if (i > 0) sb.Append(',');
+            sb.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"case\":\"{r.Case}\",\"unit\":\"{r.Unit}\",\"value\":{r.Value:R},\"ms\":{r.Ms:R}}}"));
+        }
+        return sb.Append("]}").ToString();
+    }
+}

@@ -1,0 +1,57 @@
+// Devices, streams and events of the CUDA backend: the implementations behind the backend's
+// DeviceRuntime table (core/device_runtime.h) and its memory table. They throw wick::Error;
+// backend_cuda.cu wraps each one with guarded<>.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/backend.h"
+
+namespace wick::cuda {
+
+// Number of GPUs; 0 (with the reason left in last_error()) when there is no driver or device.
+int32_t device_count_or_zero();
+void device_count(int32_t* out);
+void activate(int32_t device);
+void properties(int32_t device, DeviceProperties* out);
+void memory_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes);
+void synchronize(int32_t device);
+
+void stream_create(int32_t device, void** out);
+void stream_default(int32_t device, void** out);
+void stream_retain(void* stream);
+void stream_release(void* stream);
+void stream_current(int32_t device, void** out);
+void stream_set_current(int32_t device, void* stream);
+void stream_device(void* stream, int32_t* device);
+void stream_synchronize(void* stream);
+void stream_query(void* stream, int32_t* done);
+void stream_wait_event(void* stream, void* event);
+
+void event_create(int32_t device, int32_t enable_timing, void** out);
+void event_destroy(void* event);
+void event_record(void* event, void* stream);
+void event_synchronize(void* event);
+void event_query(void* event, int32_t* done);
+void event_elapsed_ms(void* start, void* end, float* ms);
+
+void set_allow_tf32(int32_t allow);
+void get_allow_tf32(int32_t* allow);
+bool allow_tf32();
+
+// The memory table.
+void mem_allocate(int32_t device, size_t nbytes, void** out);
+void mem_deallocate(int32_t device, void* ptr, size_t nbytes);
+void mem_stats(int32_t device, MemoryStats* out);
+void mem_reset_peak(int32_t device);
+void mem_empty_cache(int32_t device);
+void mem_set_limit(int32_t device, int64_t limit);
+void copy_to_host(int32_t device, void* host_dst, const void* device_src, size_t nbytes);
+void copy_from_host(int32_t device, void* device_dst, const void* host_src, size_t nbytes);
+void copy_from_host_async(int32_t device, void* device_dst, const void* host_src, size_t nbytes);
+void pinned_allocate_entry(size_t nbytes, void** out);
+void pinned_free_entry(void* ptr, size_t nbytes);
+void pinned_empty_cache_entry();
+
+}  // namespace wick::cuda

@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using static Wick.Tests.Cuda.CudaTestSupport;
+
+namespace Wick.Tests.Cuda;
+
+/// <summary>Matrix products through cuBLAS against the CPU: every float dtype, transposed operands, broadcast batches, vectors, TF32.</summary>
+[Category("Cuda")]
+public class CudaMatmulTests
+{
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (DType dt in FloatTypes) yield return new TestCaseData(dt).SetName($"MatMul_{dt}_matches_cpu");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void MatMul(DType dtype)
+    {
+        RequireCuda();
+        // (a shape, b shape, transpose a, transpose b)
+        var shapes = new (long[] A, long[] B, bool TA, bool TB)[]
+        {
+            (new long[] { 33, 47 }, new long[] { 47, 21 }, false, false),
+            (new long[] { 47, 33 }, new long[] { 47, 21 }, true, false),   // a column-major
+            (new long[] { 33, 47 }, new long[] { 21, 47 }, false, true),   // b column-major
+            (new long[] { 5, 33, 47 }, new long[] { 47, 21 }, false, false),  // batch broadcast of b
+            (new long[] { 2, 1, 9, 8 }, new long[] { 3, 8, 4 }, false, false),  // broadcast batch dims
+            (new long[] { 47 }, new long[] { 47, 21 }, false, false),      // vector @ matrix
+            (new long[] { 33, 47 }, new long[] { 47 }, false, false),      // matrix @ vector
+            (new long[] { 47 }, new long[] { 47 }, false, false),          // dot
+            (new long[] { 4, 0 }, new long[] { 0, 3 }, false, false),      // empty inner dimension: zeros
+        };
+        int seed = 1;
+        foreach ((long[] sa, long[] sb, bool ta, bool tb) in shapes)
+        {
+            using Tensor a0 = Values(seed++, sa, dtype, -1, 1), b0 = Values(seed++, sb, dtype, -1, 1);
+            using Tensor a = ta ? a0.T : a0.Clone(), b = tb ? b0.T : b0.Clone();
+            using Tensor ag0 = a0.To(Gpu), bg0 = b0.To(Gpu);
+            using Tensor ag = ta ? ag0.T : ag0.Clone(), bg = tb ? bg0.T : bg0.Clone();
+            using Tensor want = a.MatMul(b);
+            using Tensor got = ag.MatMul(bg);
+            AssertMatchesCpu(got, want, $"matmul {dtype} {Describe(a)} @ {Describe(b)}", dtype == DType.Float32 ? 1e-5 : null);
+        }
+    }
+
+    [Test]
+    public void Float32_with_tf32_allowed_stays_within_tf32_precision()
+    {
+        RequireCuda();
+        bool before = Wick.Cuda.AllowTF32;
+        try
+        {
+            Wick.Cuda.AllowTF32 = true;
+            Assert.That(Wick.Cuda.AllowTF32, Is.True);
+            using Tensor a = Values(3, new long[] { 64, 96 }, DType.Float32, -1, 1), b = Values(4, new long[] { 96, 80 }, DType.Float32, -1, 1);
+            using Tensor ag = a.To(Gpu), bg = b.To(Gpu);
+            using Tensor want = a.MatMul(b);
+            using Tensor got = ag.MatMul(bg);
+            // TF32 keeps 10 mantissa bits of each operand: about 3e-4 normalised error.
+            AssertMatchesCpu(got, want, "matmul float32 with TF32", 2e-3);
+        }
+        finally
+        {
+            Wick.Cuda.AllowTF32 = before;
+        }
+    }
+
+    [Test]
+    public void Integer_matmul_on_cuda_says_to_convert()
+    {
+        RequireCuda();
+        using Tensor a = Tensor.Ones(new long[] { 2, 2 }, DType.Int64, Gpu);
+        var e = Assert.Throws<DTypeException>(() => a.MatMul(a).Dispose());
+        Assert.That(e!.Message, Does.Contain("int64").And.Contain("Float32"));
+    }
+
+    private static string Describe(Tensor t) => "[" + string.Join(",", t.Shape) + (t.IsContiguous ? "]" : "]ᵀ");
+}
