@@ -146,20 +146,6 @@ internal enum wk_binary_op : int
     WK_BINARY_OP_COUNT = 23,
 }
 
-/// <summary>
-/// Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
-/// tensor operands (where: of b and c only).
-/// </summary>
-internal enum wk_ternary_op : int
-{
-    WK_TERNARY_WHERE = 0, // a ? b : c, with a a bool tensor
-    WK_TERNARY_LERP = 1, // a + w (b - a), w = c, or the scalar s when c is NULL; floating only
-    WK_TERNARY_ADDCMUL = 2, // a + s b c
-    WK_TERNARY_ADDCDIV = 3, // a + s b / c; floating only
-    WK_TERNARY_CLAMP = 4, // min(max(a, b), c); b or c may be NULL (no bound); NaN propagates
-    WK_TERNARY_OP_COUNT = 5,
-}
-
 internal enum wk_reduce_op : int
 {
     WK_REDUCE_SUM = 0,
@@ -169,7 +155,7 @@ internal enum wk_reduce_op : int
     WK_REDUCE_MIN = 4, // amin: values only
     WK_REDUCE_VAR = 5, // param = correction
     WK_REDUCE_STD = 6, // param = correction
-    WK_REDUCE_NORM = 7, // param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p)
+    WK_REDUCE_NORM = 7, // param = p (1, 2, or infinity)
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
@@ -178,19 +164,40 @@ internal enum wk_reduce_op : int
     WK_REDUCE_OP_COUNT = 13,
 }
 
-internal enum wk_scan_op : int
+internal enum wk_scatter_mode : int
 {
-    WK_SCAN_CUMSUM = 0,
-    WK_SCAN_CUMPROD = 1,
-    WK_SCAN_OP_COUNT = 2,
+    WK_SCATTER_ASSIGN = 0, // duplicate indices: the last in index order wins (deterministic)
+    WK_SCATTER_ADD = 1, // duplicate indices accumulate
 }
 
-internal enum wk_cpu_isa : int
+internal enum wk_pad_mode : int
 {
-    WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
-    WK_CPU_ISA_AVX2 = 1, // AVX2 + FMA
-    WK_CPU_ISA_AVX512 = 2, // AVX-512 F, DQ, BW, VL
-    WK_CPU_ISA_COUNT = 3,
+    WK_PAD_CONSTANT = 0, // the value (0 when NULL); negative padding crops
+    WK_PAD_REFLECT = 1, // mirror without repeating the edge; padding < size
+    WK_PAD_REPLICATE = 2, // repeat the edge element
+    WK_PAD_CIRCULAR = 3, // wrap around; padding <= size
+}
+
+/// <summary>
+/// How a loss reduces its per-element values.
+/// </summary>
+internal enum wk_reduction : int
+{
+    WK_REDUCTION_NONE = 0,
+    WK_REDUCTION_MEAN = 1, // weighted mean: divided by the summed class weights of the counted targets
+    WK_REDUCTION_SUM = 2,
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct wk_cuda_device_properties
+{
+    public fixed byte name[256]; // UTF-8, NUL-terminated, e.g. "NVIDIA H100 80GB HBM3"
+    public int major; // compute capability
+    public int minor;
+    public int multiprocessor_count;
+    public int max_threads_per_block;
+    public long total_memory; // bytes
+    public long l2_cache_bytes;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -532,15 +539,6 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_binary_scalar(wk_binary_op op, nint a, wk_scalar* s, int reverse, nint @out, nint* result);
 
     /// <summary>
-    /// s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
-    /// to 1 for addcmul and addcdiv.
-    /// </summary>
-    // C: wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_ternary")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_ternary(wk_ternary_op op, nint a, nint b, nint c, wk_scalar* s, nint @out, nint* result);
-
-    /// <summary>
     /// Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype &lt; 0 keeps the default
     /// result dtype (sum of integers or bools gives i64; mean needs a floating dtype).
     /// </summary>
@@ -548,24 +546,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_reduce(wk_reduce_op op, nint x, int* dims, int ndims, int keepdim, double param, int dtype, nint @out, nint* result);
-
-    /// <summary>
-    /// Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
-    /// The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch.
-    /// </summary>
-    // C: wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim, wk_tensor* values, wk_tensor* indices)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce_indices")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_reduce_indices(wk_reduce_op op, nint x, int dim, int keepdim, nint* values, nint* indices);
-
-    /// <summary>
-    /// Cumulative sum or product along dim. dtype &lt; 0 keeps floating dtypes and gives i64 for integers
-    /// and bools; otherwise x is converted to dtype first. Floats accumulate in double.
-    /// </summary>
-    // C: wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out, wk_tensor* result)
-    [LibraryImport(LibraryName, EntryPoint = "wk_op_scan")]
-    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_op_scan(wk_scan_op op, nint x, int dim, int dtype, nint @out, nint* result);
 
     /// <summary>
     /// PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions.
@@ -576,48 +556,680 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
-    /// Threads the pool uses, the calling thread included. Default: the environment variable
-    /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
+    /// (B, n, k) @ (B, k, m) -&gt; (B, n, m), no broadcasting (torch.bmm).
     /// </summary>
-    // C: wk_status wk_threads_get(int32_t* count)
-    [LibraryImport(LibraryName, EntryPoint = "wk_threads_get")]
+    // C: wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_bmm")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_threads_get(int* count);
+    internal static partial wk_status wk_op_bmm(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
-    /// 1 to 1024. Waits for a running kernel; fails when called from inside one.
+    /// beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+    /// beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta.
     /// </summary>
-    // C: wk_status wk_threads_set(int32_t count)
-    [LibraryImport(LibraryName, EntryPoint = "wk_threads_set")]
+    // C: wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_addmm")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_threads_set(int count);
+    internal static partial wk_status wk_op_addmm(nint input, nint mat1, nint mat2, double beta, double alpha, nint @out, nint* result);
 
     /// <summary>
-    /// The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
-    /// best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512.
+    /// Outer product of vectors (n) and (m): (n, m).
     /// </summary>
-    // C: wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_get")]
+    // C: wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_outer")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+    internal static partial wk_status wk_op_outer(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
-    /// Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
-    /// (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels.
+    /// Inner product of two vectors of one length: a 0-d tensor.
     /// </summary>
-    // C: wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_set")]
+    // C: wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dot")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+    internal static partial wk_status wk_op_dot(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
-    /// Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
-    /// wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread.
+    /// Matrix-vector product (n, k) @ (k) -&gt; (n).
     /// </summary>
-    // C: wk_status wk_cpu_isa_note(const char** message)
-    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_note")]
+    // C: wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_mv")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cpu_isa_note(byte** message);
+    internal static partial wk_status wk_op_mv(nint mat, nint vec, nint @out, nint* result);
+
+    /// <summary>
+    /// Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
+    /// tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs.
+    /// </summary>
+    // C: wk_status wk_op_cat(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_cat")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_cat(nint* tensors, int count, int dim, nint @out, nint* result);
+
+    /// <summary>
+    /// Joins same-shape tensors along a new dimension dim (0 &lt;= dim &lt;= ndim, negative counts from the end).
+    /// </summary>
+    // C: wk_status wk_op_stack(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_stack")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_stack(nint* tensors, int count, int dim, nint @out, nint* result);
+
+    /// <summary>
+    /// Views of consecutive pieces of dim with the given sizes, which must sum to the size of dim;
+    /// results receives count handles.
+    /// </summary>
+    // C: wk_status wk_op_split(wk_tensor t, const int64_t* sizes, int32_t count, int32_t dim, wk_tensor* results)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_split")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_split(nint t, long* sizes, int count, int dim, nint* results);
+
+    /// <summary>
+    /// out = x with dim replaced by the entries of a 0-d or 1-D int64/int32 index.
+    /// </summary>
+    // C: wk_status wk_op_index_select(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_select")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_select(nint x, int dim, nint index, nint @out, nint* result);
+
+    /// <summary>
+    /// out[i][j] = x[index[i][j]][j] for dim 0 (likewise for any dim); index is int64, has x's ndim and
+    /// sizes no larger than x's outside dim; the result has index's shape.
+    /// </summary>
+    // C: wk_status wk_op_gather(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_gather")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_gather(nint x, int dim, nint index, nint @out, nint* result);
+
+    /// <summary>
+    /// x[index[i][j]][j] = src[i][j] for dim 0 (or +=, see mode); index is int64 with src's ndim and
+    /// sizes no larger than src's, nor than x's outside dim. src NULL: the scalar value instead.
+    /// </summary>
+    // C: wk_status wk_op_scatter(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor src, const wk_scalar* value, wk_scatter_mode mode, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scatter")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scatter(nint x, int dim, nint index, nint src, wk_scalar* value, wk_scatter_mode mode, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) += alpha * source.select(dim, i); index int64 or int32, 0-d or 1-D;
+    /// source has x's shape with dim of size index.numel(). alpha NULL means 1. Duplicates accumulate.
+    /// </summary>
+    // C: wk_status wk_op_index_add(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, const wk_scalar* alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_add")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_add(nint x, int dim, nint index, nint source, wk_scalar* alpha, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) = source.select(dim, i); index int64; duplicates: the last wins.
+    /// </summary>
+    // C: wk_status wk_op_index_copy(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_copy")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_copy(nint x, int dim, nint index, nint source, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) = value; index int64. The value is the scalar, or (value NULL) the
+    /// 0-d value_tensor.
+    /// </summary>
+    // C: wk_status wk_op_index_fill(wk_tensor x, int32_t dim, wk_tensor index, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_fill")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_fill(nint x, int dim, nint index, wk_scalar* value, nint value_tensor, nint @out, nint* result);
+
+    /// <summary>
+    /// Where the bool mask is true (mask and x broadcast together), the value: the scalar, or (value
+    /// NULL) the 0-d value_tensor; converted to x's dtype.
+    /// </summary>
+    // C: wk_status wk_op_masked_fill(wk_tensor x, wk_tensor mask, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_fill")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_fill(nint x, nint mask, wk_scalar* value, nint value_tensor, nint @out, nint* result);
+
+    /// <summary>
+    /// The 1-D tensor of the elements of x where the bool mask is true (broadcast together), row-major.
+    /// </summary>
+    // C: wk_status wk_op_masked_select(wk_tensor x, wk_tensor mask, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_select")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_select(nint x, nint mask, nint* result);
+
+    /// <summary>
+    /// Where the bool mask is true, the next element of source (row-major); source has x's dtype and
+    /// at least as many elements as the mask selects.
+    /// </summary>
+    // C: wk_status wk_op_masked_scatter(wk_tensor x, wk_tensor mask, wk_tensor source, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_scatter")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_scatter(nint x, nint mask, nint source, nint @out, nint* result);
+
+    /// <summary>
+    /// The (n, ndim) int64 coordinates of the nonzero elements of x, row-major (NaN counts as nonzero).
+    /// </summary>
+    // C: wk_status wk_op_nonzero(wk_tensor x, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nonzero")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nonzero(nint x, nint* result);
+
+    /// <summary>
+    /// (..., num_classes) int64 with a 1 at each class index; num_classes &lt; 0: max(index) + 1.
+    /// </summary>
+    // C: wk_status wk_op_one_hot(wk_tensor index, int64_t num_classes, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_one_hot")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_one_hot(nint index, long num_classes, nint* result);
+
+    /// <summary>
+    /// Advanced indexing by one index tensor at dim: int64/int32 (negative counts from the end; the
+    /// result has index's shape in place of dim) or bool (a mask over dims dim..dim+mask.ndim-1,
+    /// replaced by one dimension holding the selected positions in row-major order).
+    /// </summary>
+    // C: wk_status wk_op_index(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index(nint x, int dim, nint index, nint* result);
+
+    /// <summary>
+    /// In place: x[..., index, ...] = values (broadcast to the shape wk_op_index would give), or +=
+    /// when accumulate != 0 (duplicate integer indices then accumulate; otherwise the last wins).
+    /// </summary>
+    // C: wk_status wk_op_index_put_(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor values, int32_t accumulate)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_put_")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_put_(nint x, int dim, nint index, nint values, int accumulate);
+
+    /// <summary>
+    /// A copy with the order of elements reversed along each of dims (no dim twice).
+    /// </summary>
+    // C: wk_status wk_op_flip(wk_tensor x, const int32_t* dims, int32_t ndims, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_flip")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_flip(nint x, int* dims, int ndims, nint* result);
+
+    /// <summary>
+    /// A copy with elements shifted by shifts[i] along dims[i], wrapping around; ndims == 0 rolls the
+    /// flattened tensor by the single shift and restores the shape.
+    /// </summary>
+    // C: wk_status wk_op_roll(wk_tensor x, const int64_t* shifts, int32_t nshifts, const int32_t* dims, int32_t ndims, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_roll")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_roll(nint x, long* shifts, int nshifts, int* dims, int ndims, nint* result);
+
+    /// <summary>
+    /// x tiled repeats[i] times along each dimension; count &gt;= ndim, extra leading repeats add dimensions.
+    /// </summary>
+    // C: wk_status wk_op_repeat(wk_tensor x, const int64_t* repeats, int32_t count, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_repeat")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_repeat(nint x, long* repeats, int count, nint* result);
+
+    /// <summary>
+    /// The lower (tril) or upper (triu) triangle of the last two dimensions, the rest set to zero;
+    /// diagonal 0 is the main diagonal, &gt; 0 above it, &lt; 0 below it.
+    /// </summary>
+    // C: wk_status wk_op_tril(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_tril")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_tril(nint x, long diagonal, nint @out, nint* result);
+
+    // C: wk_status wk_op_triu(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_triu")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_triu(nint x, long diagonal, nint @out, nint* result);
+
+    /// <summary>
+    /// PyTorch's F.pad: pad holds (before, after) pairs for the last dimension first, then the one
+    /// before it, ...; npad is even and npad / 2 &lt;= ndim. value must be NULL unless mode is constant.
+    /// </summary>
+    // C: wk_status wk_op_pad(wk_tensor x, const int64_t* pad, int32_t npad, wk_pad_mode mode, const wk_scalar* value, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_pad(nint x, long* pad, int npad, wk_pad_mode mode, wk_scalar* value, nint* result);
+
+    /// <summary>
+    /// The gradient of wk_op_pad with respect to x: grad has the padded shape; every output position
+    /// adds into the input position it was read from (nothing for constant fill).
+    /// </summary>
+    // C: wk_status wk_op_pad_backward(wk_tensor grad, const int64_t* input_sizes, int32_t ndim, const int64_t* pad, int32_t npad, wk_pad_mode mode, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_pad_backward(nint grad, long* input_sizes, int ndim, long* pad, int npad, wk_pad_mode mode, nint* result);
+
+    /// <summary>
+    /// Sorts along dim, always stably (equal elements keep their order, in both directions); NaN sorts
+    /// as the largest value. values may be NULL (argsort); indices are int64.
+    /// </summary>
+    // C: wk_status wk_op_sort(wk_tensor x, int32_t dim, int32_t descending, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_sort")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_sort(nint x, int dim, int descending, nint* values, nint* indices);
+
+    /// <summary>
+    /// The k largest (or smallest) elements along dim and their int64 indices, always in sorted order;
+    /// ties keep index order and NaN counts as the largest value. 0 &lt;= k &lt;= size of dim.
+    /// </summary>
+    // C: wk_status wk_op_topk(wk_tensor x, int64_t k, int32_t dim, int32_t largest, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_topk")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_topk(nint x, long k, int dim, int largest, nint* values, nint* indices);
+
+    /// <summary>
+    /// The distinct values of the flattened x in ascending order (NaNs are each distinct, placed last);
+    /// inverse (x's shape) and counts (per value) are computed only when their pointers are not NULL.
+    /// </summary>
+    // C: wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse, wk_tensor* counts)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_unique")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_unique(nint x, nint* values, nint* inverse, nint* counts);
+
+    /// <summary>
+    /// softmax (log_softmax when log != 0) along dim, stable: exp(x - max) / sum.
+    /// </summary>
+    // C: wk_status wk_op_softmax(wk_tensor x, int64_t dim, int32_t log, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax(nint x, long dim, int log, nint @out, nint* result);
+
+    /// <summary>
+    /// From the forward output y: y * (g - sum(g * y)), or for log_softmax g - exp(y) * sum(g).
+    /// </summary>
+    // C: wk_status wk_op_softmax_backward(wk_tensor grad_output, wk_tensor output, int64_t dim, int32_t log, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax_backward(nint grad_output, nint output, long dim, int log, nint* grad_input);
+
+    /// <summary>
+    /// Negative log-likelihood of log-probabilities input (N, C, d1, ...) or (C) at integer targets
+    /// (N, d1, ...) or (); weight (C) may be NULL. Targets equal to ignore_index count for nothing.
+    /// total_weight (0-d): the summed weights of the counted targets (the divisor of the mean).
+    /// </summary>
+    // C: wk_status wk_op_nll_loss(wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor* loss, wk_tensor* total_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss(nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint* loss, nint* total_weight);
+
+    // C: wk_status wk_op_nll_loss_backward(wk_tensor grad_loss, wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor total_weight, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss_backward(nint grad_loss, nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint total_weight, nint* grad_input);
+
+    /// <summary>
+    /// conv2d: x (N, C, H, W) or (C, H, W), weight (OC, C / groups, KH, KW), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    // C: wk_status wk_op_conv2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv1d: x (N, C, L) or (C, L), weight (OC, C / groups, K), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv1d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d(nint x, nint weight, nint bias, long stride, long padding, long dilation, long groups, nint* result);
+
+    // C: wk_status wk_op_conv1d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d_backward(nint grad_output, nint x, nint weight, long stride, long padding, long dilation, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv_transpose2d: x (N, Cin, H, W) or (Cin, H, W), weight (Cin, Cout / groups, KH, KW), bias (Cout) or
+    /// NULL; output size (H - 1) * stride - 2 * pad + dilation * (KH - 1) + output_pad + 1.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t output_pad_h, int64_t output_pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long output_pad_h, long output_pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    /// <summary>
+    /// Its gradients: input by conv2d(grad_output, weight), weight and bias as conv2d's.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// max_pool2d over (N, C, H, W) or (C, H, W); indices (int64) are flat positions h * W + w in each
+    /// input plane. Padding is at most half the kernel.
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int32_t ceil_mode, wk_tensor* result, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, int ceil_mode, nint* result, nint* indices);
+
+    /// <summary>
+    /// input_shape: the forward input's shape (3-D or 4-D).
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d_backward(wk_tensor grad_output, wk_tensor indices, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d_backward(nint grad_output, nint indices, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// avg_pool2d; divisor_override 0: none.
+    /// </summary>
+    // C: wk_status wk_op_avg_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* result);
+
+    // C: wk_status wk_op_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* grad_input);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d(wk_tensor x, int64_t output_h, int64_t output_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d(nint x, long output_h, long output_w, nint* result);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// batch_norm over x (N, C, ...). training: batch statistics, running_mean / running_var (C, may be
+    /// NULL) updated in place with momentum (unbiased variance); otherwise the running statistics.
+    /// save_mean / save_invstd: the statistics used (mean and 1 / sqrt(var + eps)), for the backward.
+    /// </summary>
+    // C: wk_status wk_op_batch_norm(wk_tensor x, wk_tensor weight, wk_tensor bias, wk_tensor running_mean, wk_tensor running_var, int32_t training, double momentum, double eps, wk_tensor* result, wk_tensor* save_mean, wk_tensor* save_invstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm(nint x, nint weight, nint bias, nint running_mean, nint running_var, int training, double momentum, double eps, nint* result, nint* save_mean, nint* save_invstd);
+
+    // C: wk_status wk_op_batch_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, wk_tensor save_mean, wk_tensor save_invstd, int32_t training, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm_backward(nint grad_output, nint x, nint weight, nint save_mean, nint save_invstd, int training, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// layer_norm over the last dims of x equal to normalized_shape; weight, bias of that shape or NULL.
+    /// mean and rstd have x's leading dims followed by ones.
+    /// </summary>
+    // C: wk_status wk_op_layer_norm(wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm(nint x, long* normalized_shape, int normalized_ndim, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_layer_norm_backward(wk_tensor grad_output, wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm_backward(nint grad_output, nint x, long* normalized_shape, int normalized_ndim, nint mean, nint rstd, nint weight, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// group_norm of x (N, C, ...) with C split into groups; mean and rstd are (N, groups).
+    /// </summary>
+    // C: wk_status wk_op_group_norm(wk_tensor x, int64_t groups, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm(nint x, long groups, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_group_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm_backward(nint grad_output, nint x, nint mean, nint rstd, nint weight, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// dropout: when training, mask (bool) keeps each element with probability 1 - p (the draw of a
+    /// Bernoulli(1 - p) fill from generator g, NULL: the default) and result = x * mask / (1 - p).
+    /// Not training: result is x itself and mask is NULL. The backward is grad * mask / (1 - p).
+    /// </summary>
+    // C: wk_status wk_op_dropout(wk_tensor x, double p, int32_t training, wk_generator g, wk_tensor* result, wk_tensor* mask)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dropout")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dropout(nint x, double p, int training, nint g, nint* result, nint* mask);
+
+    /// <summary>
+    /// Rows of weight (V, D) at integer indices of any shape: indices' shape + (D).
+    /// </summary>
+    // C: wk_status wk_op_embedding(wk_tensor weight, wk_tensor indices, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding(nint weight, nint indices, nint* result);
+
+    /// <summary>
+    /// (num_weights, D) scatter-add of grad_output rows at indices; rows at padding_idx (when
+    /// has_padding_idx; negative counts from the end) get no gradient.
+    /// </summary>
+    // C: wk_status wk_op_embedding_backward(wk_tensor grad_output, wk_tensor indices, int64_t num_weights, int32_t has_padding_idx, int64_t padding_idx, wk_tensor* grad_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding_backward(nint grad_output, nint indices, long num_weights, int has_padding_idx, long padding_idx, nint* grad_weight);
+
+    /// <summary>
+    /// Upsampling of (N, C, H, W) to (N, C, output_h, output_w). scale_h / scale_w &gt; 0 are the caller's
+    /// scale factors (source coordinate = destination / scale, as PyTorch), 0 derives them from the sizes.
+    /// Nearest: src = floor(dst * in / out). Bilinear: align_corners maps corner pixels onto each other.
+    /// </summary>
+    // C: wk_status wk_op_upsample_nearest2d(wk_tensor x, int64_t output_h, int64_t output_w, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d(nint x, long output_h, long output_w, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_nearest2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d_backward(nint grad_output, long* input_shape, int input_ndim, double scale_h, double scale_w, nint* grad_input);
+
+    // C: wk_status wk_op_upsample_bilinear2d(wk_tensor x, int64_t output_h, int64_t output_w, int32_t align_corners, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d(nint x, long output_h, long output_w, int align_corners, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int32_t align_corners, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d_backward(nint grad_output, long* input_shape, int input_ndim, int align_corners, double scale_h, double scale_w, nint* grad_input);
+
+    /// <summary>
+    /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.
+    /// </summary>
+    // C: wk_status wk_cuda_is_available(int32_t* available)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_is_available")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_is_available(int* available);
+
+    /// <summary>
+    /// Number of GPUs the CUDA backend sees (0 without the backend or without a GPU); never fails.
+    /// </summary>
+    // C: wk_status wk_cuda_device_count(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_count")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_device_count(int* count);
+
+    /// <summary>
+    /// Why CUDA is not available (empty when it is); the pointer stays valid for the process.
+    /// </summary>
+    // C: wk_status wk_cuda_unavailable_reason(const char** reason)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_unavailable_reason")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_unavailable_reason(byte** reason);
+
+    // C: wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_device_properties* properties)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_device_properties_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_device_properties_get(int device_index, wk_cuda_device_properties* properties);
+
+    /// <summary>
+    /// Free and total memory of the device as the driver sees it (bytes).
+    /// </summary>
+    // C: wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_memory_info")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_memory_info(int device_index, long* free_bytes, long* total_bytes);
+
+    /// <summary>
+    /// Waits until all work queued on the device (every stream) is done.
+    /// </summary>
+    // C: wk_status wk_cuda_synchronize(int32_t device_index)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_synchronize(int device_index);
+
+    /// <summary>
+    /// TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
+    /// torch.backends.cuda.matmul.allow_tf32). Process-wide.
+    /// </summary>
+    // C: wk_status wk_cuda_set_allow_tf32(int32_t allow)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_set_allow_tf32")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_set_allow_tf32(int allow);
+
+    // C: wk_status wk_cuda_get_allow_tf32(int32_t* allow)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_get_allow_tf32")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_get_allow_tf32(int* allow);
+
+    /// <summary>
+    /// A new stream that does not synchronize with the default stream.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_create")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_create(int device_index, nint* @out);
+
+    /// <summary>
+    /// The device's default stream (a new reference).
+    /// </summary>
+    // C: wk_status wk_cuda_stream_default(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_default")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_default(int device_index, nint* @out);
+
+    /// <summary>
+    /// This thread's current stream on the device (a new reference).
+    /// </summary>
+    // C: wk_status wk_cuda_stream_current(int32_t device_index, wk_cuda_stream* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_current")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_current(int device_index, nint* @out);
+
+    /// <summary>
+    /// Makes s current for this thread on its device; NULL restores the default stream of device_index.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_set_current(int32_t device_index, wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_set_current")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_set_current(int device_index, nint s);
+
+    // C: wk_status wk_cuda_stream_release(wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_release")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_release(nint s);
+
+    // C: wk_status wk_cuda_stream_device(wk_cuda_stream s, int32_t* device_index)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_device")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_device(nint s, int* device_index);
+
+    /// <summary>
+    /// Waits until all work queued on s is done.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_synchronize(wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_synchronize(nint s);
+
+    /// <summary>
+    /// done = 1 when all work queued on s has finished; does not wait.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_query(wk_cuda_stream s, int32_t* done)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_query")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_query(nint s, int* done);
+
+    /// <summary>
+    /// enable_timing != 0 allows wk_cuda_event_elapsed_ms (slightly more costly to record).
+    /// </summary>
+    // C: wk_status wk_cuda_event_create(int32_t device_index, int32_t enable_timing, wk_cuda_event* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_create")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_create(int device_index, int enable_timing, nint* @out);
+
+    // C: wk_status wk_cuda_event_release(wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_release")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_release(nint e);
+
+    /// <summary>
+    /// Records e on s (NULL: this thread's current stream on e's device).
+    /// </summary>
+    // C: wk_status wk_cuda_event_record(wk_cuda_event e, wk_cuda_stream s)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_record")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_record(nint e, nint s);
+
+    // C: wk_status wk_cuda_event_synchronize(wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_synchronize")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_synchronize(nint e);
+
+    // C: wk_status wk_cuda_event_query(wk_cuda_event e, int32_t* done)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_query")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_query(nint e, int* done);
+
+    /// <summary>
+    /// Milliseconds between two recorded timing events (both completed).
+    /// </summary>
+    // C: wk_status wk_cuda_event_elapsed_ms(wk_cuda_event start, wk_cuda_event end, float* ms)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_event_elapsed_ms")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_event_elapsed_ms(nint start, nint end, float* ms);
+
+    /// <summary>
+    /// Work queued on s after this call waits until e (as last recorded) has completed.
+    /// </summary>
+    // C: wk_status wk_cuda_stream_wait_event(wk_cuda_stream s, wk_cuda_event e)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_stream_wait_event")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_stream_wait_event(nint s, nint e);
+
+    /// <summary>
+    /// A CPU tensor in pinned (page-locked) host memory, uninitialised: copies from it to a GPU with
+    /// non_blocking run asynchronously. Needs the CUDA backend.
+    /// </summary>
+    // C: wk_status wk_tensor_empty_pinned(const int64_t* sizes, int32_t ndim, wk_dtype dtype, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_empty_pinned")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_empty_pinned(long* sizes, int ndim, wk_dtype dtype, nint* @out);
+
+    /// <summary>
+    /// A pinned contiguous copy of a CPU tensor (t itself, retained, when already pinned and contiguous).
+    /// </summary>
+    // C: wk_status wk_tensor_pin_memory(wk_tensor t, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_pin_memory")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_pin_memory(nint t, nint* @out);
+
+    // C: wk_status wk_tensor_is_pinned(wk_tensor t, int32_t* pinned)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_is_pinned")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_is_pinned(nint t, int* pinned);
+
+    /// <summary>
+    /// As wk_tensor_to, with non_blocking != 0: a copy from pinned host memory to a GPU is only queued
+    /// on the current stream, so the source must stay unchanged until the stream reaches it (record an
+    /// event or synchronize). Every other transfer waits as wk_tensor_to does.
+    /// </summary>
+    // C: wk_status wk_tensor_to_ex(wk_tensor t, wk_dtype dtype, wk_device_type device, int32_t device_index, int32_t copy, int32_t non_blocking, wk_tensor* out)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_to_ex")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_to_ex(nint t, wk_dtype dtype, wk_device_type device, int device_index, int copy, int non_blocking, nint* @out);
+
+    /// <summary>
+    /// As wk_tensor_copy_, with non_blocking as for wk_tensor_to_ex.
+    /// </summary>
+    // C: wk_status wk_tensor_copy_ex_(wk_tensor dst, wk_tensor src, int32_t non_blocking)
+    [LibraryImport(LibraryName, EntryPoint = "wk_tensor_copy_ex_")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_tensor_copy_ex_(nint dst, nint src, int non_blocking);
 
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]
@@ -630,12 +1242,27 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_memory_reset_peak(wk_device_type device, int device_index);
 
     /// <summary>
-    /// Returns cached, unused blocks to the system.
+    /// Returns cached, unused blocks to the system (on a GPU: waits for the device first). On the CPU
+    /// it also returns cached pinned host blocks when the CUDA backend is loaded.
     /// </summary>
     // C: wk_status wk_memory_empty_cache(wk_device_type device, int32_t device_index)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_empty_cache")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_memory_empty_cache(wk_device_type device, int device_index);
+
+    /// <summary>
+    /// Caps the bytes the device's allocator hands out (limit_bytes &lt;= 0 removes the cap): allocations
+    /// past it fail as if the device were full. For tests of out-of-memory handling, or sharing a GPU.
+    /// </summary>
+    // C: wk_status wk_memory_set_limit(wk_device_type device, int32_t device_index, int64_t limit_bytes)
+    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_limit")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_memory_set_limit(wk_device_type device, int device_index, long limit_bytes);
+
+    // C: wk_status wk_memory_set_out_of_memory_handler(wk_out_of_memory_handler handler)
+    [LibraryImport(LibraryName, EntryPoint = "wk_memory_set_out_of_memory_handler")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_memory_set_out_of_memory_handler(delegate* unmanaged[Cdecl]<int, int, ulong, void> handler);
 
     /// <summary>
     /// Address of a process-wide counter of bytes held by live host storages, for cheap polling by
