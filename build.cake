@@ -102,7 +102,6 @@ string RunCapture(string program, string arguments)
     return string.Join("\n", output);
 }
 
-<<<<<<< HEAD
 Task("CudaSyntax")
     .Description("Parses every CUDA source with clang in CUDA mode (host and device, to PTX) without a CUDA toolkit.")
     .Does(() => Run("bash", "scripts/cuda-syntax-check.sh"));
@@ -110,12 +109,11 @@ Task("CudaSyntax")
 Task("CudaEmuTest")
     .Description("Runs the Cuda test category against libwick_cuda built on the CPU emulator (WICK_CUDA=EMULATE).")
     .Does(() => Run("dotnet", $"test --project tests/Wick.Tests/Wick.Tests.csproj -c {configuration} -p:WickNativeConfig=CudaEmu -- --filter TestCategory=Cuda"));
-=======
+
 Task("Bench")
     .Description("Runs the benchmarks in bench/ (1 and 2 threads) with PyTorch measured in the same run; writes artifacts/bench/*.json.")
     .IsDependentOn("Native")
     .Does(() => Run("dotnet", $"run --project bench/Wick.Bench -c {configuration} -- --threads 1,2"));
->>>>>>> kernels-core
 
 Task("Pack")
     .Description("Packs Wick, Wick.FSharp, Wick.Runtime.<rid>, Wick.Cpu (and Wick.Runtime.Cuda.<rid> where libwick_cuda was built) into artifacts/packages.")

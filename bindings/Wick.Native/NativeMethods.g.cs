@@ -146,6 +146,20 @@ internal enum wk_binary_op : int
     WK_BINARY_OP_COUNT = 23,
 }
 
+/// <summary>
+/// Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+/// tensor operands (where: of b and c only).
+/// </summary>
+internal enum wk_ternary_op : int
+{
+    WK_TERNARY_WHERE = 0, // a ? b : c, with a a bool tensor
+    WK_TERNARY_LERP = 1, // a + w (b - a), w = c, or the scalar s when c is NULL; floating only
+    WK_TERNARY_ADDCMUL = 2, // a + s b c
+    WK_TERNARY_ADDCDIV = 3, // a + s b / c; floating only
+    WK_TERNARY_CLAMP = 4, // min(max(a, b), c); b or c may be NULL (no bound); NaN propagates
+    WK_TERNARY_OP_COUNT = 5,
+}
+
 internal enum wk_reduce_op : int
 {
     WK_REDUCE_SUM = 0,
@@ -155,13 +169,20 @@ internal enum wk_reduce_op : int
     WK_REDUCE_MIN = 4, // amin: values only
     WK_REDUCE_VAR = 5, // param = correction
     WK_REDUCE_STD = 6, // param = correction
-    WK_REDUCE_NORM = 7, // param = p (1, 2, or infinity)
+    WK_REDUCE_NORM = 7, // param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p)
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
     WK_REDUCE_ARGMAX = 11, // one dim, or all dims of the flattened tensor
     WK_REDUCE_ARGMIN = 12,
     WK_REDUCE_OP_COUNT = 13,
+}
+
+internal enum wk_scan_op : int
+{
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2,
 }
 
 internal enum wk_scatter_mode : int
@@ -186,6 +207,90 @@ internal enum wk_reduction : int
     WK_REDUCTION_NONE = 0,
     WK_REDUCTION_MEAN = 1, // weighted mean: divided by the summed class weights of the counted targets
     WK_REDUCTION_SUM = 2,
+}
+
+/// <summary>
+/// SGD: g = grad (negated if maximize) + weight_decay * param;
+/// with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
+/// g = nesterov ? g + momentum * buf : buf; then param -= lr * g.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_sgd_options
+{
+    public double lr;
+    public double momentum;
+    public double dampening;
+    public double weight_decay;
+    public int nesterov; // non-zero: Nesterov momentum (needs momentum > 0 and dampening 0)
+    public int maximize; // non-zero: ascend the objective
+    public int first_step; // non-zero: the momentum buffer is initialised from this step's g
+    public int unused; // keeps the layout explicit
+}
+
+/// <summary>
+/// Adam and AdamW: with t = step (1 on the first call),
+/// g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
+/// multiplies param by 1 - lr * weight_decay instead;
+/// exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+/// with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
+/// denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adam_options
+{
+    public double lr;
+    public double beta1;
+    public double beta2;
+    public double eps;
+    public double weight_decay;
+    public long step; // the step being taken, from 1
+    public int amsgrad; // non-zero: keep the running maximum of exp_avg_sq
+    public int decoupled_weight_decay; // non-zero: AdamW's weight decay
+    public int maximize;
+    public int unused;
+}
+
+/// <summary>
+/// RMSprop: g = grad (negated if maximize) + weight_decay * param;
+/// square_avg = alpha * square_avg + (1 - alpha) * g * g;
+/// centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
+/// else avg = sqrt(square_avg) + eps;
+/// with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_rmsprop_options
+{
+    public double lr;
+    public double alpha;
+    public double eps;
+    public double weight_decay;
+    public double momentum;
+    public int centered;
+    public int maximize;
+}
+
+/// <summary>
+/// Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
+/// clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adagrad_options
+{
+    public double lr;
+    public double lr_decay;
+    public double weight_decay;
+    public double eps;
+    public long step;
+    public int maximize;
+    public int unused;
+}
+
+internal enum wk_cpu_isa : int
+{
+    WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
+    WK_CPU_ISA_AVX2 = 1, // AVX2 + FMA
+    WK_CPU_ISA_AVX512 = 2, // AVX-512 F, DQ, BW, VL
+    WK_CPU_ISA_COUNT = 3,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -539,6 +644,15 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_binary_scalar(wk_binary_op op, nint a, wk_scalar* s, int reverse, nint @out, nint* result);
 
     /// <summary>
+    /// s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+    /// to 1 for addcmul and addcdiv.
+    /// </summary>
+    // C: wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_ternary")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_ternary(wk_ternary_op op, nint a, nint b, nint c, wk_scalar* s, nint @out, nint* result);
+
+    /// <summary>
     /// Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype &lt; 0 keeps the default
     /// result dtype (sum of integers or bools gives i64; mean needs a floating dtype).
     /// </summary>
@@ -546,6 +660,24 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_reduce(wk_reduce_op op, nint x, int* dims, int ndims, int keepdim, double param, int dtype, nint @out, nint* result);
+
+    /// <summary>
+    /// Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+    /// The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch.
+    /// </summary>
+    // C: wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce_indices")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_reduce_indices(wk_reduce_op op, nint x, int dim, int keepdim, nint* values, nint* indices);
+
+    /// <summary>
+    /// Cumulative sum or product along dim. dtype &lt; 0 keeps floating dtypes and gives i64 for integers
+    /// and bools; otherwise x is converted to dtype first. Floats accumulate in double.
+    /// </summary>
+    // C: wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scan")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scan(wk_scan_op op, nint x, int dim, int dtype, nint @out, nint* result);
 
     /// <summary>
     /// PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions.
@@ -1026,6 +1158,79 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d_backward")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_upsample_bilinear2d_backward(nint grad_output, long* input_shape, int input_ndim, int align_corners, double scale_h, double scale_w, nint* grad_input);
+
+    /// <summary>
+    /// momentum_buffer is required when momentum != 0 and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer, const wk_sgd_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_sgd_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_sgd_step(nint param, nint grad, nint momentum_buffer, wk_sgd_options* options);
+
+    /// <summary>
+    /// max_exp_avg_sq is required with amsgrad and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq, wk_tensor max_exp_avg_sq, const wk_adam_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adam_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adam_step(nint param, nint grad, nint exp_avg, nint exp_avg_sq, nint max_exp_avg_sq, wk_adam_options* options);
+
+    /// <summary>
+    /// grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg, wk_tensor momentum_buffer, const wk_rmsprop_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_rmsprop_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_rmsprop_step(nint param, nint grad, nint square_avg, nint grad_avg, nint momentum_buffer, wk_rmsprop_options* options);
+
+    // C: wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum, const wk_adagrad_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adagrad_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adagrad_step(nint param, nint grad, nint state_sum, wk_adagrad_options* options);
+
+    /// <summary>
+    /// Threads the pool uses, the calling thread included. Default: the environment variable
+    /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
+    /// </summary>
+    // C: wk_status wk_threads_get(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_get(int* count);
+
+    /// <summary>
+    /// 1 to 1024. Waits for a running kernel; fails when called from inside one.
+    /// </summary>
+    // C: wk_status wk_threads_set(int32_t count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_set(int count);
+
+    /// <summary>
+    /// The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+    /// best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+
+    /// <summary>
+    /// Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+    /// (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+
+    /// <summary>
+    /// Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+    /// wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_note(const char** message)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_note")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_note(byte** message);
 
     /// <summary>
     /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.

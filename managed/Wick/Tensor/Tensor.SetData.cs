@@ -27,6 +27,7 @@ public sealed partial class Tensor
         _handle = new TensorHandle(h);
         _ndim = -1;
         _dtype = -1;
+        _shape = null;
         old.Dispose();
         MemoryPressure.Update();
     }

@@ -35,9 +35,7 @@ constexpr size_t kHuge = size_t(2) << 20;      // huge-page size and alignment o
 
 std::atomic<int64_t> g_live_bytes{0};
 std::atomic<int64_t> g_peak_bytes{0};
-<<<<<<< HEAD
 std::atomic<int64_t> g_limit_bytes{0};  // 0: no cap
-=======
 std::atomic<int64_t> g_block_bytes{0};  // class sizes of live blocks
 
 struct Cache {
@@ -59,7 +57,6 @@ Cache& cache() {
     }();
     return *c;
 }
->>>>>>> kernels-core
 
 void update_peak(int64_t now) {
     int64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
@@ -103,17 +100,11 @@ void release_cache(Cache& c, size_t keep) {
 }  // namespace
 
 void* host_allocate(size_t nbytes) {
-<<<<<<< HEAD
-    // Round up so aligned_alloc's size requirement holds; a zero-byte tensor still gets a unique block.
-    size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-    if (rounded == 0) rounded = kAlignment;
     const int64_t limit = g_limit_bytes.load(std::memory_order_relaxed);
     if (limit > 0 && g_live_bytes.load(std::memory_order_relaxed) + static_cast<int64_t>(nbytes) > limit) {
         fail(WK_ERR_OUT_OF_MEMORY, "out of host memory allocating ", nbytes, " bytes: the limit set with Memory.SetLimit is ",
              limit, " bytes and live tensors hold ", g_live_bytes.load(), " bytes (peak ", g_peak_bytes.load(), ")");
     }
-    void* p = std::aligned_alloc(kAlignment, rounded);
-=======
     const size_t size = class_size(nbytes);
     void* p = nullptr;
     if (size >= kCacheMin) {
@@ -140,7 +131,6 @@ void* host_allocate(size_t nbytes) {
     } else {
         p = std::aligned_alloc(kAlignment, size);
     }
->>>>>>> kernels-core
     if (p == nullptr) {
         fail(WK_ERR_OUT_OF_MEMORY, "out of host memory allocating ", nbytes, " bytes (", g_live_bytes.load(),
              " bytes in live tensors)");
