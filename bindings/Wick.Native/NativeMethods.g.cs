@@ -146,6 +146,20 @@ internal enum wk_binary_op : int
     WK_BINARY_OP_COUNT = 23,
 }
 
+/// <summary>
+/// Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+/// tensor operands (where: of b and c only).
+/// </summary>
+internal enum wk_ternary_op : int
+{
+    WK_TERNARY_WHERE = 0, // a ? b : c, with a a bool tensor
+    WK_TERNARY_LERP = 1, // a + w (b - a), w = c, or the scalar s when c is NULL; floating only
+    WK_TERNARY_ADDCMUL = 2, // a + s b c
+    WK_TERNARY_ADDCDIV = 3, // a + s b / c; floating only
+    WK_TERNARY_CLAMP = 4, // min(max(a, b), c); b or c may be NULL (no bound); NaN propagates
+    WK_TERNARY_OP_COUNT = 5,
+}
+
 internal enum wk_reduce_op : int
 {
     WK_REDUCE_SUM = 0,
@@ -155,13 +169,28 @@ internal enum wk_reduce_op : int
     WK_REDUCE_MIN = 4, // amin: values only
     WK_REDUCE_VAR = 5, // param = correction
     WK_REDUCE_STD = 6, // param = correction
-    WK_REDUCE_NORM = 7, // param = p (1, 2, or infinity)
+    WK_REDUCE_NORM = 7, // param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p)
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
     WK_REDUCE_ARGMAX = 11, // one dim, or all dims of the flattened tensor
     WK_REDUCE_ARGMIN = 12,
     WK_REDUCE_OP_COUNT = 13,
+}
+
+internal enum wk_scan_op : int
+{
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2,
+}
+
+internal enum wk_cpu_isa : int
+{
+    WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
+    WK_CPU_ISA_AVX2 = 1, // AVX2 + FMA
+    WK_CPU_ISA_AVX512 = 2, // AVX-512 F, DQ, BW, VL
+    WK_CPU_ISA_COUNT = 3,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -503,6 +532,15 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_binary_scalar(wk_binary_op op, nint a, wk_scalar* s, int reverse, nint @out, nint* result);
 
     /// <summary>
+    /// s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+    /// to 1 for addcmul and addcdiv.
+    /// </summary>
+    // C: wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_ternary")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_ternary(wk_ternary_op op, nint a, nint b, nint c, wk_scalar* s, nint @out, nint* result);
+
+    /// <summary>
     /// Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype &lt; 0 keeps the default
     /// result dtype (sum of integers or bools gives i64; mean needs a floating dtype).
     /// </summary>
@@ -512,12 +550,74 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_reduce(wk_reduce_op op, nint x, int* dims, int ndims, int keepdim, double param, int dtype, nint @out, nint* result);
 
     /// <summary>
+    /// Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+    /// The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch.
+    /// </summary>
+    // C: wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce_indices")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_reduce_indices(wk_reduce_op op, nint x, int dim, int keepdim, nint* values, nint* indices);
+
+    /// <summary>
+    /// Cumulative sum or product along dim. dtype &lt; 0 keeps floating dtypes and gives i64 for integers
+    /// and bools; otherwise x is converted to dtype first. Floats accumulate in double.
+    /// </summary>
+    // C: wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scan")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scan(wk_scan_op op, nint x, int dim, int dtype, nint @out, nint* result);
+
+    /// <summary>
     /// PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions.
     /// </summary>
     // C: wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
     [LibraryImport(LibraryName, EntryPoint = "wk_op_matmul")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Threads the pool uses, the calling thread included. Default: the environment variable
+    /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
+    /// </summary>
+    // C: wk_status wk_threads_get(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_get(int* count);
+
+    /// <summary>
+    /// 1 to 1024. Waits for a running kernel; fails when called from inside one.
+    /// </summary>
+    // C: wk_status wk_threads_set(int32_t count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_set(int count);
+
+    /// <summary>
+    /// The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+    /// best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+
+    /// <summary>
+    /// Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+    /// (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+
+    /// <summary>
+    /// Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+    /// wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_note(const char** message)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_note")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_note(byte** message);
 
     // C: wk_status wk_memory_stats_get(wk_device_type device, int32_t device_index, wk_memory_stats* stats)
     [LibraryImport(LibraryName, EntryPoint = "wk_memory_stats_get")]

@@ -310,6 +310,22 @@ WK_API wk_status wk_op_binary(wk_binary_op op, wk_tensor a, wk_tensor b, wk_tens
 WK_API wk_status wk_op_binary_scalar(wk_binary_op op, wk_tensor a, const wk_scalar* s, int32_t reverse,
                                      wk_tensor out, wk_tensor* result);
 
+/* Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+ * tensor operands (where: of b and c only). */
+typedef enum wk_ternary_op {
+    WK_TERNARY_WHERE = 0,   /* a ? b : c, with a a bool tensor */
+    WK_TERNARY_LERP = 1,    /* a + w (b - a), w = c, or the scalar s when c is NULL; floating only */
+    WK_TERNARY_ADDCMUL = 2, /* a + s b c */
+    WK_TERNARY_ADDCDIV = 3, /* a + s b / c; floating only */
+    WK_TERNARY_CLAMP = 4,   /* min(max(a, b), c); b or c may be NULL (no bound); NaN propagates */
+    WK_TERNARY_OP_COUNT = 5
+} wk_ternary_op;
+
+/* s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+ * to 1 for addcmul and addcdiv. */
+WK_API wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s,
+                               wk_tensor out, wk_tensor* result);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Reductions                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -322,7 +338,7 @@ typedef WK_ENUM(wk_reduce_op) {
     WK_REDUCE_MIN = 4,        /* amin: values only */
     WK_REDUCE_VAR = 5,        /* param = correction */
     WK_REDUCE_STD = 6,        /* param = correction */
-    WK_REDUCE_NORM = 7,       /* param = p (1, 2, or infinity) */
+    WK_REDUCE_NORM = 7,       /* param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p) */
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
@@ -336,6 +352,22 @@ typedef WK_ENUM(wk_reduce_op) {
 WK_API wk_status wk_op_reduce(wk_reduce_op op, wk_tensor x, const int32_t* dims, int32_t ndims,
                               int32_t keepdim, double param, int32_t dtype, wk_tensor out,
                               wk_tensor* result);
+
+/* Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+ * The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch. */
+WK_API wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim,
+                                      wk_tensor* values, wk_tensor* indices);
+
+typedef enum wk_scan_op {
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2
+} wk_scan_op;
+
+/* Cumulative sum or product along dim. dtype < 0 keeps floating dtypes and gives i64 for integers
+ * and bools; otherwise x is converted to dtype first. Floats accumulate in double. */
+WK_API wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out,
+                            wk_tensor* result);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Linear algebra                                                                              */
@@ -362,7 +394,32 @@ WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor
 /* ------------------------------------------------------------------------------------------ */
 /* Threads and CPU features                                                                    */
 /* ------------------------------------------------------------------------------------------ */
-/* intra-op thread pool, instruction-set dispatch */
+/* Kernels split large tensors across one process-wide pool of threads; small ones stay on the
+ * calling thread. Elementwise results never depend on the thread count; reductions give the same
+ * bits for every thread count too (their work is split by shape, not by thread). */
+
+/* Threads the pool uses, the calling thread included. Default: the environment variable
+ * WICK_NUM_THREADS, else the number of CPUs the process may run on. */
+WK_API wk_status wk_threads_get(int32_t* count);
+/* 1 to 1024. Waits for a running kernel; fails when called from inside one. */
+WK_API wk_status wk_threads_set(int32_t count);
+
+typedef enum wk_cpu_isa {
+    WK_CPU_ISA_SCALAR = 0, /* portable C++ (the reference kernels) */
+    WK_CPU_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    WK_CPU_ISA_AVX512 = 2, /* AVX-512 F, DQ, BW, VL */
+    WK_CPU_ISA_COUNT = 3
+} wk_cpu_isa;
+
+/* The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+ * best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512. */
+WK_API wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+/* Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+ * (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels. */
+WK_API wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+/* Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+ * wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread. */
+WK_API wk_status wk_cpu_isa_note(const char** message);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Devices and streams                                                                         */

@@ -31,8 +31,9 @@ void device_count(int32_t* out) { *out = 1; }
 
 const ElementwiseKernels kElementwise = {
     guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
+    guarded<&ternary>,
 };
-const ReduceKernels kReduce = {guarded<&reduce>};
+const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
 const LinalgKernels kLinalg = {guarded<&bmm>};
 const RandomKernels kRandom = {guarded<&random_fill>};
 

@@ -59,6 +59,8 @@ public static class OpSpecs
             foreach (var c in Binary()) yield return c;
             foreach (var c in BinaryScalar()) yield return c;
             foreach (var c in Reductions()) yield return c;
+            foreach (var c in Ternary()) yield return c;
+            foreach (var c in Scans()) yield return c;
             foreach (var c in MatMul()) yield return c;
             foreach (var c in Views()) yield return c;
             foreach (var c in InPlaceOps()) yield return c;
@@ -199,6 +201,53 @@ public static class OpSpecs
         // Products with zeros take the exact path: one zero per row gets the product of the others, two give zeros.
         yield return new GradCase("Prod with zeros dim (1)", x => Kernels.Reduce(x[0], wk_reduce_op.WK_REDUCE_PROD, new[] { 1 }, false),
             () => new[] { Tensor.FromArray(new double[,] { { 0, 2, 3 }, { 1, 0, 0 }, { 2, 3, 4 } }).SetRequiresGrad() }, "reduce:WK_REDUCE_PROD", gradGrad: false);
+    }
+
+    private static IEnumerable<GradCase> Ternary()
+    {
+        Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -2, 2, seed, layout);
+        long[] s34 = { 3, 4 }, s4 = { 4 }, s31 = { 3, 1 }, s0 = Array.Empty<long>();
+        Tensor Cond(long[] shape, int seed)
+        {
+            using Tensor u = Samples.Uniform(shape, -1, 1, seed).Detach();
+            return u.Gt(0.0);
+        }
+        yield return new GradCase("Where [3,4] ? transposed [3,4] : [4]", x => Tensor.Where(Cond(s34, 8000), x[0], x[1]),
+            () => new[] { U(s34, 8001, Layout.Transposed), U(s4, 8002) }, "ternary:WK_TERNARY_WHERE");
+        yield return new GradCase("Where [3,1] ? 0-d : strided [3,4]", x => Tensor.Where(Cond(s31, 8003), x[0], x[1]),
+            () => new[] { U(s0, 8004), U(s34, 8005, Layout.Strided) }, "ternary:WK_TERNARY_WHERE");
+        yield return new GradCase("Lerp [3,4] to [4] by 0.3", x => x[0].Lerp(x[1], 0.3),
+            () => new[] { U(s34, 8006, Layout.Transposed), U(s4, 8007) }, "ternary:WK_TERNARY_LERP");
+        yield return new GradCase("Lerp [3,4] to [3,1] by tensor [4]", x => x[0].Lerp(x[1], x[2]),
+            () => new[] { U(s34, 8008), U(s31, 8009), U(s4, 8010, Layout.Strided) }, "ternary:WK_TERNARY_LERP");
+        yield return new GradCase("Addcmul [3,4] + 0.7 [3,1] [4]", x => x[0].Addcmul(x[1], x[2], 0.7),
+            () => new[] { U(s34, 8011), U(s31, 8012), U(s4, 8013) }, "ternary:WK_TERNARY_ADDCMUL");
+        yield return new GradCase("Addcdiv 0-d + 1.5 [3,4] / [4]", x => x[0].Addcdiv(x[1], x[2], 1.5),
+            () => new[] { U(s0, 8014), U(s34, 8015, Layout.Transposed), Samples.AwayFromZero(s4, 0.5, 2, 8016) }, "ternary:WK_TERNARY_ADDCDIV");
+        yield return new GradCase("Clamp [3,4] between tensors [4] and [3,1]", x => x[0].Clamp(x[1], x[2]),
+            () => new[] { Samples.BetweenIntegers(s34, 8017), Samples.Uniform(s4, -1.9, -1.1, 8018), Samples.Uniform(s31, 1.1, 1.9, 8019) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("Clamp [3,4] above a tensor [4]", x => x[0].Clamp(x[1], null),
+            () => new[] { Samples.BetweenIntegers(s34, 8020, Layout.Transposed), Samples.Uniform(s4, -0.9, -0.1, 8021) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("Clamp [3,4] below a tensor [3,1]", x => x[0].Clamp(null, x[1]),
+            () => new[] { Samples.BetweenIntegers(s34, 8022), Samples.Uniform(s31, 0.1, 0.9, 8023) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("AddcmulInPlace on a non-leaf", x => { var y = x[0] * 1.0; y.AddcmulInPlace(x[1], x[0], 2.0); return y * y; },
+            () => new[] { U(s34, 8024), U(s4, 8025) }, "ternary:inplace");
+    }
+
+    private static IEnumerable<GradCase> Scans()
+    {
+        long[] s34 = { 3, 4 }, s234 = { 2, 3, 4 };
+        yield return new GradCase("CumSum(1) of transposed [3,4]", x => x[0].CumSum(1), () => new[] { Samples.Uniform(s34, -2, 2, 8100, Layout.Transposed) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumSum(0) of strided [2,3,4]", x => x[0].CumSum(0), () => new[] { Samples.Uniform(s234, -2, 2, 8101, Layout.Strided) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumSum(0) of 0-d", x => x[0].CumSum(0), () => new[] { Samples.Uniform(Array.Empty<long>(), -2, 2, 8102) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumProd(1) of [3,4]", x => x[0].CumProd(1), () => new[] { Samples.AwayFromZero(s34, 0.5, 1.5, 8103) }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("CumProd(-2) of transposed [2,3,4]", x => x[0].CumProd(-2), () => new[] { Samples.AwayFromZero(s234, 0.5, 1.5, 8104, Layout.Transposed) }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("CumProd(1) with zeros", x => x[0].CumProd(1),
+            () => new[] { Tensor.FromArray(new double[,] { { 0, 2, 3, 0.5 }, { 1.5, 0, 0, 2 }, { 2, 3, -1, 0 } }).SetRequiresGrad() }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("Max(1) values of transposed [3,4]", x => x[0].Max(1).Values, () => new[] { Samples.Uniform(s34, -2, 2, 8105, Layout.Transposed) }, "indices:max");
+        yield return new GradCase("Max(-1, keepDim) values of [2,3,4]", x => x[0].Max(-1, keepDim: true).Values, () => new[] { Samples.Uniform(s234, -2, 2, 8106, Layout.Strided) }, "indices:max");
+        yield return new GradCase("Min(0) values of [3,4]", x => x[0].Min(0).Values, () => new[] { Samples.Uniform(s34, -2, 2, 8107) }, "indices:min");
+        yield return new GradCase("Max(0) values of 0-d", x => x[0].Max(0).Values, () => new[] { Samples.Uniform(Array.Empty<long>(), -2, 2, 8108) }, "indices:max");
     }
 
     private static IEnumerable<GradCase> MatMul()

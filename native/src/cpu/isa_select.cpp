@@ -1,0 +1,24 @@
+// Picks the kernel table of the active instruction set (core/cpu_features.h).
+#include "core/cpu_features.h"
+#include "cpu/simd/isa_kernels.h"
+
+namespace wick::cpu {
+
+namespace scalar { extern const IsaKernels kIsaTable; }
+#if defined(WICK_HAVE_X86_SIMD)
+namespace avx2 { extern const IsaKernels kIsaTable; }
+namespace avx512 { extern const IsaKernels kIsaTable; }
+#endif
+
+const IsaKernels& isa_kernels() {
+#if defined(WICK_HAVE_X86_SIMD)
+    switch (cpu_isa_active()) {
+        case CpuIsa::Avx512: return avx512::kIsaTable;
+        case CpuIsa::Avx2: return avx2::kIsaTable;
+        case CpuIsa::Scalar: break;
+    }
+#endif
+    return scalar::kIsaTable;
+}
+
+}  // namespace wick::cpu
