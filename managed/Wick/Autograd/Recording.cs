@@ -28,6 +28,14 @@ internal static class Recording
         (a._requiresGrad || (b is not null && b._requiresGrad) || (c is not null && c._requiresGrad) || (@out is not null && Involved(@out)))
         && GradMode.IsEnabled;
 
+    /// <summary>For ops of a list of tensors with an optional output.</summary>
+    public static bool WantsAny(ReadOnlySpan<Tensor> tensors, Tensor? @out)
+    {
+        bool any = @out is not null && Involved(@out);
+        foreach (Tensor t in tensors) any |= t is not null && t._requiresGrad;
+        return any && GradMode.IsEnabled;
+    }
+
     /// <summary>For in-place writes into <paramref name="self"/> (from <paramref name="source"/>, if any).</summary>
     public static bool WantsInPlace(Tensor self, Tensor? source = null) =>
         (Involved(self) || (source is not null && source._requiresGrad)) && GradMode.IsEnabled;

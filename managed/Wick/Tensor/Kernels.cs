@@ -10,7 +10,7 @@ namespace Wick;
 /// Each records the op for autograd when an operand requires grad (one test on the common path);
 /// the *Raw forms are the native calls alone, for the recording code.
 /// </summary>
-internal static unsafe class Kernels
+internal static unsafe partial class Kernels
 {
     public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null) =>
         Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
