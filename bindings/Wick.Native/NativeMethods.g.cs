@@ -199,6 +199,16 @@ internal enum wk_pad_mode : int
     WK_PAD_CIRCULAR = 3, // wrap around; padding <= size
 }
 
+/// <summary>
+/// How a loss reduces its per-element values.
+/// </summary>
+internal enum wk_reduction : int
+{
+    WK_REDUCTION_NONE = 0,
+    WK_REDUCTION_MEAN = 1, // weighted mean: divided by the summed class weights of the counted targets
+    WK_REDUCTION_SUM = 2,
+}
+
 internal enum wk_cpu_isa : int
 {
     WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
@@ -590,6 +600,47 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
 
     /// <summary>
+    /// (B, n, k) @ (B, k, m) -&gt; (B, n, m), no broadcasting (torch.bmm).
+    /// </summary>
+    // C: wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_bmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_bmm(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+    /// beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta.
+    /// </summary>
+    // C: wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_addmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_addmm(nint input, nint mat1, nint mat2, double beta, double alpha, nint @out, nint* result);
+
+    /// <summary>
+    /// Outer product of vectors (n) and (m): (n, m).
+    /// </summary>
+    // C: wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_outer")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_outer(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Inner product of two vectors of one length: a 0-d tensor.
+    /// </summary>
+    // C: wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dot")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dot(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Matrix-vector product (n, k) @ (k) -&gt; (n).
+    /// </summary>
+    // C: wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_mv")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_mv(nint mat, nint vec, nint @out, nint* result);
+
+    /// <summary>
     /// Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
     /// tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs.
     /// </summary>
@@ -811,6 +862,214 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_unique")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_unique(nint x, nint* values, nint* inverse, nint* counts);
+
+    /// <summary>
+    /// softmax (log_softmax when log != 0) along dim, stable: exp(x - max) / sum.
+    /// </summary>
+    // C: wk_status wk_op_softmax(wk_tensor x, int64_t dim, int32_t log, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax(nint x, long dim, int log, nint @out, nint* result);
+
+    /// <summary>
+    /// From the forward output y: y * (g - sum(g * y)), or for log_softmax g - exp(y) * sum(g).
+    /// </summary>
+    // C: wk_status wk_op_softmax_backward(wk_tensor grad_output, wk_tensor output, int64_t dim, int32_t log, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax_backward(nint grad_output, nint output, long dim, int log, nint* grad_input);
+
+    /// <summary>
+    /// Negative log-likelihood of log-probabilities input (N, C, d1, ...) or (C) at integer targets
+    /// (N, d1, ...) or (); weight (C) may be NULL. Targets equal to ignore_index count for nothing.
+    /// total_weight (0-d): the summed weights of the counted targets (the divisor of the mean).
+    /// </summary>
+    // C: wk_status wk_op_nll_loss(wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor* loss, wk_tensor* total_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss(nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint* loss, nint* total_weight);
+
+    // C: wk_status wk_op_nll_loss_backward(wk_tensor grad_loss, wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor total_weight, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss_backward(nint grad_loss, nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint total_weight, nint* grad_input);
+
+    /// <summary>
+    /// conv2d: x (N, C, H, W) or (C, H, W), weight (OC, C / groups, KH, KW), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    // C: wk_status wk_op_conv2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv1d: x (N, C, L) or (C, L), weight (OC, C / groups, K), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv1d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d(nint x, nint weight, nint bias, long stride, long padding, long dilation, long groups, nint* result);
+
+    // C: wk_status wk_op_conv1d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d_backward(nint grad_output, nint x, nint weight, long stride, long padding, long dilation, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv_transpose2d: x (N, Cin, H, W) or (Cin, H, W), weight (Cin, Cout / groups, KH, KW), bias (Cout) or
+    /// NULL; output size (H - 1) * stride - 2 * pad + dilation * (KH - 1) + output_pad + 1.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t output_pad_h, int64_t output_pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long output_pad_h, long output_pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    /// <summary>
+    /// Its gradients: input by conv2d(grad_output, weight), weight and bias as conv2d's.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// max_pool2d over (N, C, H, W) or (C, H, W); indices (int64) are flat positions h * W + w in each
+    /// input plane. Padding is at most half the kernel.
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int32_t ceil_mode, wk_tensor* result, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, int ceil_mode, nint* result, nint* indices);
+
+    /// <summary>
+    /// input_shape: the forward input's shape (3-D or 4-D).
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d_backward(wk_tensor grad_output, wk_tensor indices, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d_backward(nint grad_output, nint indices, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// avg_pool2d; divisor_override 0: none.
+    /// </summary>
+    // C: wk_status wk_op_avg_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* result);
+
+    // C: wk_status wk_op_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* grad_input);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d(wk_tensor x, int64_t output_h, int64_t output_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d(nint x, long output_h, long output_w, nint* result);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// batch_norm over x (N, C, ...). training: batch statistics, running_mean / running_var (C, may be
+    /// NULL) updated in place with momentum (unbiased variance); otherwise the running statistics.
+    /// save_mean / save_invstd: the statistics used (mean and 1 / sqrt(var + eps)), for the backward.
+    /// </summary>
+    // C: wk_status wk_op_batch_norm(wk_tensor x, wk_tensor weight, wk_tensor bias, wk_tensor running_mean, wk_tensor running_var, int32_t training, double momentum, double eps, wk_tensor* result, wk_tensor* save_mean, wk_tensor* save_invstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm(nint x, nint weight, nint bias, nint running_mean, nint running_var, int training, double momentum, double eps, nint* result, nint* save_mean, nint* save_invstd);
+
+    // C: wk_status wk_op_batch_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, wk_tensor save_mean, wk_tensor save_invstd, int32_t training, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm_backward(nint grad_output, nint x, nint weight, nint save_mean, nint save_invstd, int training, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// layer_norm over the last dims of x equal to normalized_shape; weight, bias of that shape or NULL.
+    /// mean and rstd have x's leading dims followed by ones.
+    /// </summary>
+    // C: wk_status wk_op_layer_norm(wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm(nint x, long* normalized_shape, int normalized_ndim, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_layer_norm_backward(wk_tensor grad_output, wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm_backward(nint grad_output, nint x, long* normalized_shape, int normalized_ndim, nint mean, nint rstd, nint weight, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// group_norm of x (N, C, ...) with C split into groups; mean and rstd are (N, groups).
+    /// </summary>
+    // C: wk_status wk_op_group_norm(wk_tensor x, int64_t groups, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm(nint x, long groups, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_group_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm_backward(nint grad_output, nint x, nint mean, nint rstd, nint weight, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// dropout: when training, mask (bool) keeps each element with probability 1 - p (the draw of a
+    /// Bernoulli(1 - p) fill from generator g, NULL: the default) and result = x * mask / (1 - p).
+    /// Not training: result is x itself and mask is NULL. The backward is grad * mask / (1 - p).
+    /// </summary>
+    // C: wk_status wk_op_dropout(wk_tensor x, double p, int32_t training, wk_generator g, wk_tensor* result, wk_tensor* mask)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dropout")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dropout(nint x, double p, int training, nint g, nint* result, nint* mask);
+
+    /// <summary>
+    /// Rows of weight (V, D) at integer indices of any shape: indices' shape + (D).
+    /// </summary>
+    // C: wk_status wk_op_embedding(wk_tensor weight, wk_tensor indices, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding(nint weight, nint indices, nint* result);
+
+    /// <summary>
+    /// (num_weights, D) scatter-add of grad_output rows at indices; rows at padding_idx (when
+    /// has_padding_idx; negative counts from the end) get no gradient.
+    /// </summary>
+    // C: wk_status wk_op_embedding_backward(wk_tensor grad_output, wk_tensor indices, int64_t num_weights, int32_t has_padding_idx, int64_t padding_idx, wk_tensor* grad_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding_backward(nint grad_output, nint indices, long num_weights, int has_padding_idx, long padding_idx, nint* grad_weight);
+
+    /// <summary>
+    /// Upsampling of (N, C, H, W) to (N, C, output_h, output_w). scale_h / scale_w &gt; 0 are the caller's
+    /// scale factors (source coordinate = destination / scale, as PyTorch), 0 derives them from the sizes.
+    /// Nearest: src = floor(dst * in / out). Bilinear: align_corners maps corner pixels onto each other.
+    /// </summary>
+    // C: wk_status wk_op_upsample_nearest2d(wk_tensor x, int64_t output_h, int64_t output_w, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d(nint x, long output_h, long output_w, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_nearest2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d_backward(nint grad_output, long* input_shape, int input_ndim, double scale_h, double scale_w, nint* grad_input);
+
+    // C: wk_status wk_op_upsample_bilinear2d(wk_tensor x, int64_t output_h, int64_t output_w, int32_t align_corners, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d(nint x, long output_h, long output_w, int align_corners, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int32_t align_corners, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d_backward(nint grad_output, long* input_shape, int input_ndim, int align_corners, double scale_h, double scale_w, nint* grad_input);
 
     /// <summary>
     /// Threads the pool uses, the calling thread included. Default: the environment variable

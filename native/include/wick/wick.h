@@ -373,8 +373,23 @@ WK_API wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dty
 /* Linear algebra                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Every product runs on Wick's packed GEMM (float, double; integers on plain loops) and reads
+ * transposed or strided operands in place. Operands are promoted to a common dtype; bool is refused. */
+
 /* PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions. */
 WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* (B, n, k) @ (B, k, m) -> (B, n, m), no broadcasting (torch.bmm). */
+WK_API wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+ * beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta. */
+WK_API wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha,
+                             wk_tensor out, wk_tensor* result);
+/* Outer product of vectors (n) and (m): (n, m). */
+WK_API wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Inner product of two vectors of one length: a 0-d tensor. */
+WK_API wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Matrix-vector product (n, k) @ (k) -> (n). */
+WK_API wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing, joining, sorting and scans                                                        */
@@ -496,6 +511,132 @@ WK_API wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse
 /* Neural-network ops                                                                        */
 /* ------------------------------------------------------------------------------------------ */
 /* softmax, losses, convolution, pooling, normalisation, dropout, embedding, upsampling */
+
+/* How a loss reduces its per-element values. */
+typedef enum wk_reduction {
+    WK_REDUCTION_NONE = 0,
+    WK_REDUCTION_MEAN = 1, /* weighted mean: divided by the summed class weights of the counted targets */
+    WK_REDUCTION_SUM = 2
+} wk_reduction;
+
+/* Inputs may have any layout; float16 / bfloat16 compute in float32 on the CPU and come back in
+ * their dtype. Spatial parameters come as (h, w) pairs. Optional tensors may be NULL; optional
+ * outputs are NULL when not computed. Backward ops return the gradients that `grad_mask` asks for
+ * (1: input, 2: weight, 4: bias). They are the rules autograd calls. */
+
+/* softmax (log_softmax when log != 0) along dim, stable: exp(x - max) / sum. */
+WK_API wk_status wk_op_softmax(wk_tensor x, int64_t dim, int32_t log, wk_tensor out, wk_tensor* result);
+/* From the forward output y: y * (g - sum(g * y)), or for log_softmax g - exp(y) * sum(g). */
+WK_API wk_status wk_op_softmax_backward(wk_tensor grad_output, wk_tensor output, int64_t dim, int32_t log,
+                                        wk_tensor* grad_input);
+
+/* Negative log-likelihood of log-probabilities input (N, C, d1, ...) or (C) at integer targets
+ * (N, d1, ...) or (); weight (C) may be NULL. Targets equal to ignore_index count for nothing.
+ * total_weight (0-d): the summed weights of the counted targets (the divisor of the mean). */
+WK_API wk_status wk_op_nll_loss(wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction,
+                                int64_t ignore_index, wk_tensor* loss, wk_tensor* total_weight);
+WK_API wk_status wk_op_nll_loss_backward(wk_tensor grad_loss, wk_tensor input, wk_tensor target, wk_tensor weight,
+                                         wk_reduction reduction, int64_t ignore_index, wk_tensor total_weight,
+                                         wk_tensor* grad_input);
+
+/* conv2d: x (N, C, H, W) or (C, H, W), weight (OC, C / groups, KH, KW), bias (OC) or NULL. */
+WK_API wk_status wk_op_conv2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w,
+                              int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                              wk_tensor* result);
+WK_API wk_status wk_op_conv2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h,
+                                       int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h,
+                                       int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input,
+                                       wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* conv1d: x (N, C, L) or (C, L), weight (OC, C / groups, K), bias (OC) or NULL. */
+WK_API wk_status wk_op_conv1d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride, int64_t padding,
+                              int64_t dilation, int64_t groups, wk_tensor* result);
+WK_API wk_status wk_op_conv1d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride,
+                                       int64_t padding, int64_t dilation, int64_t groups, int32_t grad_mask,
+                                       wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* conv_transpose2d: x (N, Cin, H, W) or (Cin, H, W), weight (Cin, Cout / groups, KH, KW), bias (Cout) or
+ * NULL; output size (H - 1) * stride - 2 * pad + dilation * (KH - 1) + output_pad + 1. */
+WK_API wk_status wk_op_conv_transpose2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h,
+                                        int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t output_pad_h,
+                                        int64_t output_pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                                        wk_tensor* result);
+/* Its gradients: input by conv2d(grad_output, weight), weight and bias as conv2d's. */
+WK_API wk_status wk_op_conv_transpose2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight,
+                                                 int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                                 int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                                                 int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight,
+                                                 wk_tensor* grad_bias);
+
+/* max_pool2d over (N, C, H, W) or (C, H, W); indices (int64) are flat positions h * W + w in each
+ * input plane. Padding is at most half the kernel. */
+WK_API wk_status wk_op_max_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                  int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w,
+                                  int32_t ceil_mode, wk_tensor* result, wk_tensor* indices);
+/* input_shape: the forward input's shape (3-D or 4-D). */
+WK_API wk_status wk_op_max_pool2d_backward(wk_tensor grad_output, wk_tensor indices, const int64_t* input_shape,
+                                           int32_t input_ndim, wk_tensor* grad_input);
+/* avg_pool2d; divisor_override 0: none. */
+WK_API wk_status wk_op_avg_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                  int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad,
+                                  int64_t divisor_override, wk_tensor* result);
+WK_API wk_status wk_op_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim,
+                                           int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                           int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad,
+                                           int64_t divisor_override, wk_tensor* grad_input);
+WK_API wk_status wk_op_adaptive_avg_pool2d(wk_tensor x, int64_t output_h, int64_t output_w, wk_tensor* result);
+WK_API wk_status wk_op_adaptive_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                    int32_t input_ndim, wk_tensor* grad_input);
+
+/* batch_norm over x (N, C, ...). training: batch statistics, running_mean / running_var (C, may be
+ * NULL) updated in place with momentum (unbiased variance); otherwise the running statistics.
+ * save_mean / save_invstd: the statistics used (mean and 1 / sqrt(var + eps)), for the backward. */
+WK_API wk_status wk_op_batch_norm(wk_tensor x, wk_tensor weight, wk_tensor bias, wk_tensor running_mean,
+                                  wk_tensor running_var, int32_t training, double momentum, double eps,
+                                  wk_tensor* result, wk_tensor* save_mean, wk_tensor* save_invstd);
+WK_API wk_status wk_op_batch_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, wk_tensor save_mean,
+                                           wk_tensor save_invstd, int32_t training, int32_t grad_mask,
+                                           wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* layer_norm over the last dims of x equal to normalized_shape; weight, bias of that shape or NULL.
+ * mean and rstd have x's leading dims followed by ones. */
+WK_API wk_status wk_op_layer_norm(wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim,
+                                  wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean,
+                                  wk_tensor* rstd);
+WK_API wk_status wk_op_layer_norm_backward(wk_tensor grad_output, wk_tensor x, const int64_t* normalized_shape,
+                                           int32_t normalized_ndim, wk_tensor mean, wk_tensor rstd, wk_tensor weight,
+                                           int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight,
+                                           wk_tensor* grad_bias);
+/* group_norm of x (N, C, ...) with C split into groups; mean and rstd are (N, groups). */
+WK_API wk_status wk_op_group_norm(wk_tensor x, int64_t groups, wk_tensor weight, wk_tensor bias, double eps,
+                                  wk_tensor* result, wk_tensor* mean, wk_tensor* rstd);
+WK_API wk_status wk_op_group_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor mean, wk_tensor rstd,
+                                           wk_tensor weight, int64_t groups, int32_t grad_mask, wk_tensor* grad_input,
+                                           wk_tensor* grad_weight, wk_tensor* grad_bias);
+
+/* dropout: when training, mask (bool) keeps each element with probability 1 - p (the draw of a
+ * Bernoulli(1 - p) fill from generator g, NULL: the default) and result = x * mask / (1 - p).
+ * Not training: result is x itself and mask is NULL. The backward is grad * mask / (1 - p). */
+WK_API wk_status wk_op_dropout(wk_tensor x, double p, int32_t training, wk_generator g, wk_tensor* result,
+                               wk_tensor* mask);
+
+/* Rows of weight (V, D) at integer indices of any shape: indices' shape + (D). */
+WK_API wk_status wk_op_embedding(wk_tensor weight, wk_tensor indices, wk_tensor* result);
+/* (num_weights, D) scatter-add of grad_output rows at indices; rows at padding_idx (when
+ * has_padding_idx; negative counts from the end) get no gradient. */
+WK_API wk_status wk_op_embedding_backward(wk_tensor grad_output, wk_tensor indices, int64_t num_weights,
+                                          int32_t has_padding_idx, int64_t padding_idx, wk_tensor* grad_weight);
+
+/* Upsampling of (N, C, H, W) to (N, C, output_h, output_w). scale_h / scale_w > 0 are the caller's
+ * scale factors (source coordinate = destination / scale, as PyTorch), 0 derives them from the sizes.
+ * Nearest: src = floor(dst * in / out). Bilinear: align_corners maps corner pixels onto each other. */
+WK_API wk_status wk_op_upsample_nearest2d(wk_tensor x, int64_t output_h, int64_t output_w, double scale_h,
+                                          double scale_w, wk_tensor* result);
+WK_API wk_status wk_op_upsample_nearest2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                   int32_t input_ndim, double scale_h, double scale_w,
+                                                   wk_tensor* grad_input);
+WK_API wk_status wk_op_upsample_bilinear2d(wk_tensor x, int64_t output_h, int64_t output_w, int32_t align_corners,
+                                           double scale_h, double scale_w, wk_tensor* result);
+WK_API wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                    int32_t input_ndim, int32_t align_corners, double scale_h,
+                                                    double scale_w, wk_tensor* grad_input);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Optimizer steps                                                                             */

@@ -70,6 +70,9 @@ struct ReduceKernels {
 // any strides (a batch stride of 0 broadcasts).
 struct LinalgKernels {
     wk_status (*bmm)(const View& c, const View& a, const View& b);
+    // c[b] = alpha * a[b] @ b[b] + beta * c[b]; beta == 0: c is only written (NaNs in it vanish).
+    // c may have any strides that do not overlap; integer dtypes take integral alpha and beta.
+    wk_status (*gemm)(const View& c, const View& a, const View& b, double alpha, double beta);
 };
 
 // Counter-based random fills: element i of `out` (row-major order) depends only on (seed, offset, i).

@@ -17,6 +17,7 @@ void reduce(wk_reduce_op op, const View& out, const View& x, double param);
 void reduce_indices(wk_reduce_op op, const View& values, const View& indices, const View& x);
 void scan(wk_scan_op op, const View& out, const View& x, int32_t dim);
 void bmm(const View& c, const View& a, const View& b);
+void gemm_batched(const View& c, const View& a, const View& b, double alpha, double beta);
 void random_fill(const View& out, wk_random_dist dist, double a, double b, uint64_t seed, uint64_t offset);
 
 }  // namespace wick::cpu

@@ -332,6 +332,13 @@ public static class OpSpecs
             (new long[] { 2, 3, 4 }, Layout.Contiguous, new long[] { 4, 2 }, Layout.Contiguous),
             (new long[] { 4 }, Layout.Contiguous, new long[] { 2, 4, 3 }, Layout.Contiguous),
         };
+        Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -1, 1, seed, layout);
+        yield return new GradCase("Bmm [2,3,4] by transposed [2,4,2]", x => x[0].Bmm(x[1]), () => new[] { U(new long[] { 2, 3, 4 }, 4100), U(new long[] { 2, 4, 2 }, 4101, Layout.Transposed) }, "linalg:bmm");
+        yield return new GradCase("Mv transposed [3,4] by strided [4]", x => x[0].Mv(x[1]), () => new[] { U(new long[] { 3, 4 }, 4102, Layout.Transposed), U(new long[] { 4 }, 4103, Layout.Strided) }, "linalg:mv");
+        yield return new GradCase("Dot [4] and [4]", x => x[0].Dot(x[1]), () => new[] { U(new long[] { 4 }, 4104), U(new long[] { 4 }, 4105) }, "linalg:dot");
+        yield return new GradCase("Outer [3] and strided [4]", x => x[0].Outer(x[1]), () => new[] { U(new long[] { 3 }, 4106), U(new long[] { 4 }, 4107, Layout.Strided) }, "linalg:outer");
+        yield return new GradCase("AddMM [2] + 1.5 [3,4]·[4,2] (beta 0.5)", x => x[0].AddMM(x[1], x[2], 0.5, 1.5), () => new[] { U(new long[] { 2 }, 4108), U(new long[] { 3, 4 }, 4109), U(new long[] { 4, 2 }, 4110, Layout.Transposed) }, "linalg:addmm");
+        yield return new GradCase("AddMMInPlace on a non-leaf", x => { var y = x[0] * 1.0; y.AddMMInPlace(x[1], x[2], 2.0, -1.0); return y * y; }, () => new[] { U(new long[] { 3, 2 }, 4111), U(new long[] { 3, 4 }, 4112), U(new long[] { 4, 2 }, 4113) }, "linalg:addmm");
         int seed = 4000;
         foreach (var (sa, la, sb, lb) in pairs)
         {
