@@ -34,7 +34,7 @@ const ElementwiseKernels kElementwise = {
     guarded<&ternary>,
 };
 const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
-const LinalgKernels kLinalg = {guarded<&bmm>};
+const LinalgKernels kLinalg = {guarded<&bmm>, guarded<&gemm_batched>};
 const RandomKernels kRandom = {guarded<&random_fill>};
 
 const Backend kCpu = {

@@ -32,7 +32,7 @@ public static class Samples
         foreach (long s in shape) n *= s;
         var values = new double[n];
         for (long i = 0; i < n; ++i) values[i] = draw(rng);
-        using Tensor dense = Tensor.FromArray(values, shape);
+        using Tensor dense = Tensor.FromSpan<double>(values, shape);  // shape [] gives a 0-d tensor
         Tensor laidOut;
         if (layout == Layout.Transposed && shape.Length >= 2)
         {
