@@ -111,8 +111,9 @@ Task("CudaEmuTest")
     .Does(() => Run("dotnet", $"test --project tests/Wick.Tests/Wick.Tests.csproj -c {configuration} -p:WickNativeConfig=CudaEmu -- --filter TestCategory=Cuda"));
 
 Task("Bench")
-    .Description("Runs the benchmarks in bench/ (1 and 2 threads) with PyTorch measured in the same run; writes artifacts/bench/*.json.")
+    .Description("Runs everything in bench/: Wick.Bench (kernels, 1 and 2 threads, PyTorch measured in the same run) and the startup bench; writes artifacts/bench/*.json.")
     .IsDependentOn("Native")
+    .IsDependentOn("BenchStartup")
     .Does(() => Run("dotnet", $"run --project bench/Wick.Bench -c {configuration} -- --threads 1,2"));
 
 Task("Pack")

@@ -22,6 +22,20 @@ internal static class Recording
     public static bool Wants(Tensor a, Tensor b, Tensor? @out) =>
         (a._requiresGrad | b._requiresGrad || (@out is not null && Involved(@out))) && GradMode.IsEnabled;
 
+    /// <summary>For ops of three operands (b, c optional) with an optional in-place output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Wants(Tensor a, Tensor? b, Tensor? c, Tensor? @out) =>
+        (a._requiresGrad || (b is not null && b._requiresGrad) || (c is not null && c._requiresGrad) || (@out is not null && Involved(@out)))
+        && GradMode.IsEnabled;
+
+    /// <summary>For ops of a list of tensors with an optional output.</summary>
+    public static bool WantsAny(ReadOnlySpan<Tensor> tensors, Tensor? @out)
+    {
+        bool any = @out is not null && Involved(@out);
+        foreach (Tensor t in tensors) any |= t is not null && t._requiresGrad;
+        return any && GradMode.IsEnabled;
+    }
+
     /// <summary>For in-place writes into <paramref name="self"/> (from <paramref name="source"/>, if any).</summary>
     public static bool WantsInPlace(Tensor self, Tensor? source = null) =>
         (Involved(self) || (source is not null && source._requiresGrad)) && GradMode.IsEnabled;

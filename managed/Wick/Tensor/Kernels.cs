@@ -33,6 +33,18 @@ internal static unsafe partial class Kernels
         return Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
     }
 
+    /// <summary>Ops of three operands; <paramref name="b"/> or <paramref name="c"/> may be null where the op allows it.</summary>
+    public static Tensor Ternary(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null) =>
+        Recording.Wants(a, b, c, @out) ? TernaryBackward.Record(op, a, b, c, s, @out) : TernaryRaw(op, a, b, c, s, @out);
+
+    /// <summary>Max or min along one dim, with the index of the first extreme.</summary>
+    public static ValuesIndices ReduceIndices(Tensor x, wk_reduce_op op, int dim, bool keepDim) =>
+        Recording.Wants(x) ? ReduceIndicesBackward.Record(x, op, dim, keepDim) : ReduceIndicesRaw(x, op, dim, keepDim);
+
+    /// <summary>Cumulative sum or product along one dim.</summary>
+    public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null) =>
+        Recording.Wants(x) ? ScanBackward.Record(x, op, dim, dtype) : ScanRaw(x, op, dim, dtype);
+
     public static Tensor UnaryRaw(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {
         nint r;
@@ -59,7 +71,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>Ops of three operands; <paramref name="b"/> or <paramref name="c"/> may be null where the op allows it.</summary>
-    public static Tensor Ternary(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null)
+    public static Tensor TernaryRaw(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null)
     {
         nint r;
         wk_scalar sv = s.GetValueOrDefault();
@@ -80,7 +92,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>Max or min along one dim, with the index of the first extreme.</summary>
-    public static ValuesIndices ReduceIndices(Tensor x, wk_reduce_op op, int dim, bool keepDim)
+    public static ValuesIndices ReduceIndicesRaw(Tensor x, wk_reduce_op op, int dim, bool keepDim)
     {
         nint v, i;
         Ensure.Ok(NativeMethods.wk_op_reduce_indices(op, x.Handle, dim, keepDim ? 1 : 0, &v, &i));
@@ -89,7 +101,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>Cumulative sum or product along one dim.</summary>
-    public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null)
+    public static Tensor ScanRaw(Tensor x, wk_scan_op op, int dim, DType? dtype = null)
     {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_scan(op, x.Handle, dim, dtype is null ? -1 : (int)dtype, 0, &r));

@@ -3,7 +3,6 @@
 // block freed on another thread (a .NET finalizer, say) simply joins that thread's cache.
 #include "core/small_pool.h"
 
-#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <new>
@@ -14,8 +13,6 @@ namespace {
 
 constexpr int kClasses = 7;  // 64, 128, ..., 4096
 constexpr int kPerClass = 32;
-
-std::atomic<int64_t> g_cached{0};
 
 int class_of(size_t bytes) {
     if (bytes <= 64) return 0;
@@ -33,7 +30,6 @@ struct ThreadCache {
     void trim() {
         for (int c = 0; c < kClasses; ++c) {
             for (int i = 0; i < count[c]; ++i) std::free(blocks[c][i]);
-            g_cached.fetch_sub(static_cast<int64_t>(count[c]) * static_cast<int64_t>(class_bytes(c)), std::memory_order_relaxed);
             count[c] = 0;
         }
     }
@@ -76,10 +72,7 @@ ThreadCache* thread_cache() {
 void* small_pool_allocate(size_t bytes) {
     const int c = class_of(bytes);
     ThreadCache* tc = thread_cache();
-    if (tc != nullptr && tc->count[c] > 0) {
-        g_cached.fetch_sub(static_cast<int64_t>(class_bytes(c)), std::memory_order_relaxed);
-        return tc->blocks[c][--tc->count[c]];
-    }
+    if (tc != nullptr && tc->count[c] > 0) return tc->blocks[c][--tc->count[c]];
     void* p = std::aligned_alloc(64, class_bytes(c));
     if (p == nullptr) throw std::bad_alloc();
     return p;
@@ -91,13 +84,10 @@ void small_pool_free(void* p, size_t bytes) {
     ThreadCache* tc = thread_cache();
     if (tc != nullptr && tc->count[c] < kPerClass) {
         tc->blocks[c][tc->count[c]++] = p;
-        g_cached.fetch_add(static_cast<int64_t>(class_bytes(c)), std::memory_order_relaxed);
         return;
     }
     std::free(p);
 }
-
-int64_t small_pool_cached_bytes() { return g_cached.load(std::memory_order_relaxed); }
 
 void small_pool_trim() {
     if (ThreadCache* tc = thread_cache()) tc->trim();

@@ -14,8 +14,6 @@ constexpr size_t kSmallPoolMax = 4096;
 void* small_pool_allocate(size_t bytes);
 // bytes must be what was asked for at allocation (it picks the size class).
 void small_pool_free(void* p, size_t bytes);
-// Bytes held in the caches of all threads (for the reserved statistic).
-int64_t small_pool_cached_bytes();
 // Frees the calling thread's cached blocks.
 void small_pool_trim();
 

@@ -44,6 +44,8 @@ public class OpGradientTests
         for (int i = 0; i < (int)wk_unary_op.WK_UNARY_OP_COUNT; ++i) Check("unary:" + (wk_unary_op)i);
         for (int i = 0; i < (int)wk_binary_op.WK_BINARY_OP_COUNT; ++i) Check("binary:" + (wk_binary_op)i);
         for (int i = 0; i < (int)wk_reduce_op.WK_REDUCE_OP_COUNT; ++i) Check("reduce:" + (wk_reduce_op)i);
+        for (int i = 0; i < (int)wk_ternary_op.WK_TERNARY_OP_COUNT; ++i) Check("ternary:" + (wk_ternary_op)i);
+        for (int i = 0; i < (int)wk_scan_op.WK_SCAN_OP_COUNT; ++i) Check("scan:" + (wk_scan_op)i);
         Assert.That(missing, Is.Empty, "ops without a row in OpSpecs (add one, or list the op as not differentiable)");
 
         void Check(string key)

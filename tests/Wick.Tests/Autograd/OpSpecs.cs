@@ -59,6 +59,9 @@ public static class OpSpecs
             foreach (var c in Binary()) yield return c;
             foreach (var c in BinaryScalar()) yield return c;
             foreach (var c in Reductions()) yield return c;
+            foreach (var c in Ternary()) yield return c;
+            foreach (var c in Scans()) yield return c;
+            foreach (var c in ShapeOps()) yield return c;
             foreach (var c in MatMul()) yield return c;
             foreach (var c in Views()) yield return c;
             foreach (var c in InPlaceOps()) yield return c;
@@ -201,6 +204,120 @@ public static class OpSpecs
             () => new[] { Tensor.FromArray(new double[,] { { 0, 2, 3 }, { 1, 0, 0 }, { 2, 3, 4 } }).SetRequiresGrad() }, "reduce:WK_REDUCE_PROD", gradGrad: false);
     }
 
+    private static IEnumerable<GradCase> Ternary()
+    {
+        Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -2, 2, seed, layout);
+        long[] s34 = { 3, 4 }, s4 = { 4 }, s31 = { 3, 1 }, s0 = Array.Empty<long>();
+        Tensor Cond(long[] shape, int seed)
+        {
+            using Tensor u = Samples.Uniform(shape, -1, 1, seed).Detach();
+            return u.Gt(0.0);
+        }
+        yield return new GradCase("Where [3,4] ? transposed [3,4] : [4]", x => Tensor.Where(Cond(s34, 8000), x[0], x[1]),
+            () => new[] { U(s34, 8001, Layout.Transposed), U(s4, 8002) }, "ternary:WK_TERNARY_WHERE");
+        yield return new GradCase("Where [3,1] ? 0-d : strided [3,4]", x => Tensor.Where(Cond(s31, 8003), x[0], x[1]),
+            () => new[] { U(s0, 8004), U(s34, 8005, Layout.Strided) }, "ternary:WK_TERNARY_WHERE");
+        yield return new GradCase("Lerp [3,4] to [4] by 0.3", x => x[0].Lerp(x[1], 0.3),
+            () => new[] { U(s34, 8006, Layout.Transposed), U(s4, 8007) }, "ternary:WK_TERNARY_LERP");
+        yield return new GradCase("Lerp [3,4] to [3,1] by tensor [4]", x => x[0].Lerp(x[1], x[2]),
+            () => new[] { U(s34, 8008), U(s31, 8009), U(s4, 8010, Layout.Strided) }, "ternary:WK_TERNARY_LERP");
+        yield return new GradCase("Addcmul [3,4] + 0.7 [3,1] [4]", x => x[0].Addcmul(x[1], x[2], 0.7),
+            () => new[] { U(s34, 8011), U(s31, 8012), U(s4, 8013) }, "ternary:WK_TERNARY_ADDCMUL");
+        yield return new GradCase("Addcdiv 0-d + 1.5 [3,4] / [4]", x => x[0].Addcdiv(x[1], x[2], 1.5),
+            () => new[] { U(s0, 8014), U(s34, 8015, Layout.Transposed), Samples.AwayFromZero(s4, 0.5, 2, 8016) }, "ternary:WK_TERNARY_ADDCDIV");
+        yield return new GradCase("Clamp [3,4] between tensors [4] and [3,1]", x => x[0].Clamp(x[1], x[2]),
+            () => new[] { Samples.BetweenIntegers(s34, 8017), Samples.Uniform(s4, -1.9, -1.1, 8018), Samples.Uniform(s31, 1.1, 1.9, 8019) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("Clamp [3,4] above a tensor [4]", x => x[0].Clamp(x[1], null),
+            () => new[] { Samples.BetweenIntegers(s34, 8020, Layout.Transposed), Samples.Uniform(s4, -0.9, -0.1, 8021) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("Clamp [3,4] below a tensor [3,1]", x => x[0].Clamp(null, x[1]),
+            () => new[] { Samples.BetweenIntegers(s34, 8022), Samples.Uniform(s31, 0.1, 0.9, 8023) }, "ternary:WK_TERNARY_CLAMP");
+        yield return new GradCase("AddcmulInPlace on a non-leaf", x => { var y = x[0] * 1.0; y.AddcmulInPlace(x[1], x[0], 2.0); return y * y; },
+            () => new[] { U(s34, 8024), U(s4, 8025) }, "ternary:inplace");
+    }
+
+    private static IEnumerable<GradCase> Scans()
+    {
+        long[] s34 = { 3, 4 }, s234 = { 2, 3, 4 };
+        yield return new GradCase("CumSum(1) of transposed [3,4]", x => x[0].CumSum(1), () => new[] { Samples.Uniform(s34, -2, 2, 8100, Layout.Transposed) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumSum(0) of strided [2,3,4]", x => x[0].CumSum(0), () => new[] { Samples.Uniform(s234, -2, 2, 8101, Layout.Strided) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumSum(0) of 0-d", x => x[0].CumSum(0), () => new[] { Samples.Uniform(Array.Empty<long>(), -2, 2, 8102) }, "scan:WK_SCAN_CUMSUM");
+        yield return new GradCase("CumProd(1) of [3,4]", x => x[0].CumProd(1), () => new[] { Samples.AwayFromZero(s34, 0.5, 1.5, 8103) }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("CumProd(-2) of transposed [2,3,4]", x => x[0].CumProd(-2), () => new[] { Samples.AwayFromZero(s234, 0.5, 1.5, 8104, Layout.Transposed) }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("CumProd(1) with zeros", x => x[0].CumProd(1),
+            () => new[] { Tensor.FromArray(new double[,] { { 0, 2, 3, 0.5 }, { 1.5, 0, 0, 2 }, { 2, 3, -1, 0 } }).SetRequiresGrad() }, "scan:WK_SCAN_CUMPROD");
+        yield return new GradCase("Max(1) values of transposed [3,4]", x => x[0].Max(1).Values, () => new[] { Samples.Uniform(s34, -2, 2, 8105, Layout.Transposed) }, "indices:max");
+        yield return new GradCase("Max(-1, keepDim) values of [2,3,4]", x => x[0].Max(-1, keepDim: true).Values, () => new[] { Samples.Uniform(s234, -2, 2, 8106, Layout.Strided) }, "indices:max");
+        yield return new GradCase("Min(0) values of [3,4]", x => x[0].Min(0).Values, () => new[] { Samples.Uniform(s34, -2, 2, 8107) }, "indices:min");
+        yield return new GradCase("Max(0) values of 0-d", x => x[0].Max(0).Values, () => new[] { Samples.Uniform(Array.Empty<long>(), -2, 2, 8108) }, "indices:max");
+    }
+
+    private static IEnumerable<GradCase> ShapeOps()
+    {
+        Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -2, 2, seed, layout);
+        Tensor L(params long[] values) => Tensor.FromArray(values);
+        long[] s34 = { 3, 4 }, s234 = { 2, 3, 4 }, s24 = { 2, 4 };
+        yield return new GradCase("Cat of [3,4], transposed [2,4], [1,4] along 0", x => Tensor.Cat(new[] { x[0], x[1], x[2] }, 0),
+            () => new[] { U(s34, 9000), U(s24, 9001, Layout.Transposed), U(new long[] { 1, 4 }, 9002) }, "shape:cat");
+        yield return new GradCase("Cat along -1 with a tensor that does not require grad", x => { using var c = Tensor.Ones(new long[] { 3, 2 }, DType.Float64); return Tensor.Cat(new[] { x[0], c }, -1); },
+            () => new[] { U(s34, 9003, Layout.Strided) }, "shape:cat");
+        yield return new GradCase("Stack of two [3,4] along 1", x => Tensor.Stack(new[] { x[0], x[1] }, 1),
+            () => new[] { U(s34, 9004), U(s34, 9005, Layout.Transposed) }, "shape:stack");
+        yield return new GradCase("Split(2, 1) parts combined", x => { var p = x[0].Split(2, 1); return p[0] * p[1]; },
+            () => new[] { U(s34, 9006) }, "shape:split");
+        yield return new GradCase("Chunk(3, 0) of [3,4]", x => { var p = x[0].Chunk(3, 0); return p[0] + p[2] * p[1]; },
+            () => new[] { U(s34, 9007, Layout.Transposed) }, "shape:split");
+        yield return new GradCase("IndexSelect(1, [3, 0, 3]) of transposed [3,4]", x => x[0].IndexSelect(1, L(3, 0, 3)),
+            () => new[] { U(s34, 9008, Layout.Transposed) }, "shape:index_select");
+        yield return new GradCase("Gather(1, index [3,2]) of [3,4]", x => x[0].Gather(1, Tensor.FromArray(new long[,] { { 0, 3 }, { 1, 1 }, { 2, 0 } })),
+            () => new[] { U(s34, 9009) }, "shape:gather");
+        yield return new GradCase("Scatter(1, index, src) into [3,4]", x => x[0].Scatter(1, Tensor.FromArray(new long[,] { { 0, 3 }, { 2, 1 }, { 1, 0 } }), x[1]),
+            () => new[] { U(s34, 9010), U(new long[] { 3, 2 }, 9011) }, "shape:scatter");
+        yield return new GradCase("Scatter(0, index, 2.5) into [3,4]", x => x[0].Scatter(0, Tensor.FromArray(new long[,] { { 0, 2, 1, 0 } }), 2.5),
+            () => new[] { U(s34, 9012, Layout.Strided) }, "shape:scatter");
+        yield return new GradCase("ScatterAdd(1, index with repeats, src)", x => x[0].ScatterAdd(1, Tensor.FromArray(new long[,] { { 0, 0, 3 }, { 2, 1, 2 }, { 1, 1, 1 } }), x[1]),
+            () => new[] { U(s34, 9013), U(new long[] { 3, 3 }, 9014) }, "shape:scatter_add");
+        yield return new GradCase("IndexAdd(0, [2, 0, 2], source, alpha 0.5)", x => x[0].IndexAdd(0, L(2, 0, 2), x[1], 0.5),
+            () => new[] { U(s34, 9015), U(s34, 9016, Layout.Transposed) }, "shape:index_add");
+        yield return new GradCase("IndexCopy(1, [1, 3], source)", x => x[0].IndexCopy(1, L(1, 3), x[1]),
+            () => new[] { U(s34, 9017), U(new long[] { 3, 2 }, 9018) }, "shape:index_copy");
+        yield return new GradCase("IndexFill(1, [0, 2], 0-d tensor value)", x => x[0].IndexFill(1, L(0, 2), x[1]),
+            () => new[] { U(s34, 9019), U(Array.Empty<long>(), 9020) }, "shape:index_fill");
+        yield return new GradCase("MaskedFill with a broadcast mask and a tensor value", x => x[0].MaskedFill(Tensor.FromArray(new bool[] { true, false, false, true }), x[1]),
+            () => new[] { U(s34, 9021, Layout.Transposed), U(Array.Empty<long>(), 9022) }, "shape:masked_fill");
+        yield return new GradCase("MaskedFill with a scalar", x => x[0].MaskedFill(Tensor.FromArray(new bool[,] { { true }, { false }, { true } }), -1.0),
+            () => new[] { U(s34, 9023) }, "shape:masked_fill");
+        yield return new GradCase("MaskedSelect with a broadcast mask", x => x[0].MaskedSelect(Tensor.FromArray(new bool[] { true, false, true, true })),
+            () => new[] { U(s34, 9024, Layout.Strided) }, "shape:masked_select");
+        yield return new GradCase("MaskedScatter from a larger source", x => x[0].MaskedScatter(Tensor.FromArray(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } }), x[1]),
+            () => new[] { U(s34, 9025), U(new long[] { 2, 4 }, 9026) }, "shape:masked_scatter");
+        yield return new GradCase("Indexer with an index tensor x[.., [2, 0, 2]]", x => x[0][.., L(2, 0, 2)],
+            () => new[] { U(s34, 9027, Layout.Transposed) }, "shape:index");
+        yield return new GradCase("Indexer with a bool mask x[mask]", x => x[0][Tensor.FromArray(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } })],
+            () => new[] { U(s34, 9028) }, "shape:index");
+        yield return new GradCase("Index assignment x[[0, 2]] = v on a non-leaf", x => { var y = x[0] * 1.0; y[L(0, 2)] = x[1]; return y * x[0]; },
+            () => new[] { U(s34, 9029), U(new long[] { 4 }, 9030) }, "shape:index_put", gradGrad: false);
+        yield return new GradCase("Accumulating index put into a buffer", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b.IndexPutInPlace(new TensorIndex[] { L(1, 1, 2) }, x[0], accumulate: true); return b * b; },
+            () => new[] { U(new long[] { 3, 4 }, 9031) }, "shape:index_put", gradGrad: false);
+        yield return new GradCase("ScatterInPlace and IndexAddInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.ScatterInPlace(0, Tensor.FromArray(new long[,] { { 1, 0, 2, 1 } }), x[1]); y.IndexAddInPlace(1, L(0, 0), x[2]); return y * y; },
+            () => new[] { U(s34, 9032), U(new long[] { 1, 4 }, 9033), U(new long[] { 3, 2 }, 9034) }, "shape:inplace");
+        yield return new GradCase("MaskedFillInPlace and TrilInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.MaskedFillInPlace(Tensor.FromArray(new bool[] { false, true, false, false }), 3.0); y.TrilInPlace(); return y * x[0]; },
+            () => new[] { U(s34, 9035) }, "shape:inplace");
+        yield return new GradCase("Flip(0, 2) of strided [2,3,4]", x => x[0].Flip(0, 2), () => new[] { U(s234, 9036, Layout.Strided) }, "shape:flip");
+        yield return new GradCase("Roll(shifts (1, -2), dims (0, 1))", x => x[0].Roll(new long[] { 1, -2 }, new[] { 0, 1 }), () => new[] { U(s34, 9037, Layout.Transposed) }, "shape:roll");
+        yield return new GradCase("Roll(5) of the flattened [3,4]", x => x[0].Roll(5), () => new[] { U(s34, 9038) }, "shape:roll");
+        yield return new GradCase("Repeat(2, 1, 3) of [3,4] (adds a leading dim)", x => x[0].Repeat(2, 1, 3), () => new[] { U(s34, 9039) }, "shape:repeat");
+        yield return new GradCase("Tile(2) of transposed [3,4]", x => x[0].Tile(2), () => new[] { U(s34, 9040, Layout.Transposed) }, "shape:repeat");
+        yield return new GradCase("Tril(-1) and Triu(1) of [3,4]", x => x[0].Tril(-1) + x[0].Triu(1) * 3.0, () => new[] { U(s34, 9041) }, "shape:triangle");
+        foreach (PaddingMode mode in Enum.GetValues<PaddingMode>())
+        {
+            long[] pad = mode == PaddingMode.Constant ? new long[] { 1, -1, 2, 0 } : new long[] { 2, 1, 1, 2 };
+            yield return new GradCase($"Pad {mode} ({string.Join(",", pad)}) of [2,3,4]", x => x[0].Pad(pad, mode, mode == PaddingMode.Constant ? 0.5 : 0),
+                () => new[] { U(s234, 9042 + (int)mode, Layout.Transposed) }, "shape:pad");
+        }
+        yield return new GradCase("Sort(1, descending) values", x => x[0].Sort(1, descending: true).Values, () => new[] { U(s34, 9050, Layout.Transposed) }, "shape:sort");
+        yield return new GradCase("TopK(2, 0) values", x => x[0].TopK(2, 0).Values, () => new[] { U(s34, 9051) }, "shape:topk");
+    }
+
     private static IEnumerable<GradCase> MatMul()
     {
         var pairs = new (long[] A, Layout LA, long[] B, Layout LB)[]
@@ -215,6 +332,13 @@ public static class OpSpecs
             (new long[] { 2, 3, 4 }, Layout.Contiguous, new long[] { 4, 2 }, Layout.Contiguous),
             (new long[] { 4 }, Layout.Contiguous, new long[] { 2, 4, 3 }, Layout.Contiguous),
         };
+        Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -1, 1, seed, layout);
+        yield return new GradCase("Bmm [2,3,4] by transposed [2,4,2]", x => x[0].Bmm(x[1]), () => new[] { U(new long[] { 2, 3, 4 }, 4100), U(new long[] { 2, 4, 2 }, 4101, Layout.Transposed) }, "linalg:bmm");
+        yield return new GradCase("Mv transposed [3,4] by strided [4]", x => x[0].Mv(x[1]), () => new[] { U(new long[] { 3, 4 }, 4102, Layout.Transposed), U(new long[] { 4 }, 4103, Layout.Strided) }, "linalg:mv");
+        yield return new GradCase("Dot [4] and [4]", x => x[0].Dot(x[1]), () => new[] { U(new long[] { 4 }, 4104), U(new long[] { 4 }, 4105) }, "linalg:dot");
+        yield return new GradCase("Outer [3] and strided [4]", x => x[0].Outer(x[1]), () => new[] { U(new long[] { 3 }, 4106), U(new long[] { 4 }, 4107, Layout.Strided) }, "linalg:outer");
+        yield return new GradCase("AddMM [2] + 1.5 [3,4]·[4,2] (beta 0.5)", x => x[0].AddMM(x[1], x[2], 0.5, 1.5), () => new[] { U(new long[] { 2 }, 4108), U(new long[] { 3, 4 }, 4109), U(new long[] { 4, 2 }, 4110, Layout.Transposed) }, "linalg:addmm");
+        yield return new GradCase("AddMMInPlace on a non-leaf", x => { var y = x[0] * 1.0; y.AddMMInPlace(x[1], x[2], 2.0, -1.0); return y * y; }, () => new[] { U(new long[] { 3, 2 }, 4111), U(new long[] { 3, 4 }, 4112), U(new long[] { 4, 2 }, 4113) }, "linalg:addmm");
         int seed = 4000;
         foreach (var (sa, la, sb, lb) in pairs)
         {
