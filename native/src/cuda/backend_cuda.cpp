@@ -13,6 +13,7 @@
 #include "cuda/random.cuh"
 #include "cuda/reduce.cuh"
 #include "cuda/runtime.cuh"
+#include "cuda/shape.cuh"
 #include "cuda/unary.cuh"
 
 namespace wick::cuda {
@@ -25,7 +26,12 @@ const ElementwiseKernels kElementwise = {
 const ReduceKernels kReduce = {guarded<&reduce>};
 const LinalgKernels kLinalg = {guarded<&bmm>};
 const RandomKernels kRandom = {guarded<&random_fill>};
-const ShapeKernels kShape{};
+const ShapeKernels kShape = {
+    guarded<&index_select>, guarded<&gather>,         guarded<&scatter>,        guarded<&index_reduce>,
+    guarded<&masked_fill>,  guarded<&count_nonzero>,  guarded<&masked_select>,  guarded<&masked_scatter>,
+    guarded<&nonzero>,      guarded<&index_map>,      guarded<&index_map_add>,  guarded<&triangle>,
+    guarded<&sort>,         guarded<&topk>,           guarded<&unique_sorted>,
+};
 const NNKernels kNn{};
 const OptimKernels kOptim{};
 
