@@ -57,7 +57,8 @@ public class CudaShapeTests
             Same($"IndexSelect {dtype} dim {dim}", on => on(x).IndexSelect(dim, on(index)));
             Tensor index32 = index.To(DType.Int32);
             Same($"IndexSelect {dtype} dim {dim} int32 index", on => on(x).IndexSelect(dim, on(index32)));
-            Same($"IndexSelect {dtype} dim {dim} of a transposed input", on => on(x).Transpose(0, 2).IndexSelect(dim, on(index)));
+            Tensor indexT = Indices(12 + dim, new long[] { 9 }, x.Transpose(0, 2).Shape[dim]);
+            Same($"IndexSelect {dtype} dim {dim} of a transposed input", on => on(x).Transpose(0, 2).IndexSelect(dim, on(indexT)));
         }
         Tensor negative = Tensor.FromArray(new long[] { -1, 0, -5, 2, -1 });
         Same($"x[idx] with negative indices {dtype}", on => on(x)[TensorIndex.All, on(negative)]);
@@ -76,7 +77,9 @@ public class CudaShapeTests
             long[] shape = { 4, 7, 3 };
             Tensor index = Indices(4 + dim, shape, x.Shape[dim]);
             Same($"Gather {dtype} dim {dim}", on => on(x).Gather(dim, on(index)));
-            Same($"Gather {dtype} dim {dim} of a sliced input", on => on(x).Slice(1, 0, 8, 2).Gather(dim, on(index).Slice(1, 0, 4)));
+            // The sliced input has 4 columns: an index sliced the same way, with entries valid for it.
+            Tensor indexS = Indices(14 + dim, shape, x.Slice(1, 0, 8, 2).Shape[dim]);
+            Same($"Gather {dtype} dim {dim} of a sliced input", on => on(x).Slice(1, 0, 8, 2).Gather(dim, on(indexS).Slice(1, 0, 4)));
         }
     }
 
