@@ -10,6 +10,8 @@
 #include "cuda/copy.cuh"
 #include "cuda/guarded.cuh"
 #include "cuda/linalg.cuh"
+#include "cuda/nn.cuh"
+#include "cuda/optim.cuh"
 #include "cuda/random.cuh"
 #include "cuda/reduce.cuh"
 #include "cuda/runtime.cuh"
@@ -32,8 +34,36 @@ const ShapeKernels kShape = {
     guarded<&nonzero>,      guarded<&index_map>,      guarded<&index_map_add>,  guarded<&triangle>,
     guarded<&sort>,         guarded<&topk>,           guarded<&unique_sorted>,
 };
-const NNKernels kNn{};
-const OptimKernels kOptim{};
+const NNKernels kNn = {
+    guarded<&softmax>,
+    guarded<&softmax_backward>,
+    guarded<&nll_loss>,
+    guarded<&nll_loss_backward>,
+    guarded<&conv2d>,
+    guarded<&conv2d_backward_input>,
+    guarded<&conv2d_backward_weight>,
+    guarded<&channel_sum>,
+    guarded<&max_pool2d>,
+    guarded<&max_pool2d_backward>,
+    guarded<&avg_pool2d>,
+    guarded<&avg_pool2d_backward>,
+    guarded<&adaptive_avg_pool2d>,
+    guarded<&adaptive_avg_pool2d_backward>,
+    guarded<&batch_norm>,
+    guarded<&batch_norm_backward>,
+    guarded<&layer_norm>,
+    guarded<&layer_norm_backward>,
+    nullptr,  // group_norm: not yet
+    nullptr,  // group_norm_backward
+    guarded<&dropout>,
+    guarded<&embedding>,
+    guarded<&embedding_backward>,
+    nullptr,  // upsample_nearest2d: not yet
+    nullptr,  // upsample_nearest2d_backward
+    nullptr,  // upsample_bilinear2d
+    nullptr,  // upsample_bilinear2d_backward
+};
+const OptimKernels kOptim = {guarded<&sgd>, guarded<&adam>, guarded<&rmsprop>, guarded<&adagrad>};
 
 const DeviceRuntime kRuntime = {
     guarded<&activate>,
