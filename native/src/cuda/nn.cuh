@@ -1,8 +1,7 @@
 // The CUDA implementations behind the NNKernels table (core/kernels_nn.h): softmax
 // (nn_softmax.cu), the NLL loss (nn_loss.cu), convolution (nn_conv.cu), pooling (nn_pool.cu),
-// layer and batch norm (nn_norm.cu), dropout and embedding (nn_misc.cu). They throw wick::Error;
-// backend_cuda.cpp wraps each with guarded<>. Group norm and upsampling are not written yet (null
-// entries: "not implemented on the cuda backend").
+// layer, batch and group norm (nn_norm.cu), dropout and embedding (nn_misc.cu), upsampling
+// (nn_upsample.cu). They throw wick::Error; backend_cuda.cpp wraps each with guarded<>.
 #pragma once
 
 #include "core/kernels_nn.h"
@@ -40,9 +39,19 @@ void layer_norm(const View& out, const View& mean, const View& rstd, const View&
                 double eps);
 void layer_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
                          const View& x, const View& mean, const View& rstd, const View& weight);
+void group_norm(const View& out, const View& mean, const View& rstd, const View& x, const View& weight, const View& bias,
+                int64_t groups, double eps);
+void group_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
+                         const View& x, const View& mean, const View& rstd, const View& weight, int64_t groups);
 // nn_misc.cu
 void dropout(const View& out, const View& mask, const View& x, double p, uint64_t seed, uint64_t offset);
 void embedding(const View& out, const View& weight, const View& indices);
 void embedding_backward(const View& grad_weight, const View& grad_out, const View& indices, int64_t padding_idx);
+// nn_upsample.cu
+void upsample_nearest2d(const View& out, const View& x, double scale_h, double scale_w);
+void upsample_nearest2d_backward(const View& grad_x, const View& grad_out, double scale_h, double scale_w);
+void upsample_bilinear2d(const View& out, const View& x, bool align_corners, double scale_h, double scale_w);
+void upsample_bilinear2d_backward(const View& grad_x, const View& grad_out, bool align_corners, double scale_h,
+                                  double scale_w);
 
 }  // namespace wick::cuda

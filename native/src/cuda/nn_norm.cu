@@ -1,8 +1,9 @@
-// Layer normalisation of x (M, N) over rows and batch normalisation of x (N, C, S) per channel,
-// forward and backward. One thread block per row (layer norm) or channel (batch norm) reduces the
+// Layer normalisation of x (M, N) over rows, batch normalisation of x (N, C, S) per channel and
+// group normalisation of x (N, C, S) per (n, group of C / G channels), forward and backward. One
+// thread block per row (layer norm), channel (batch norm) or (n, group) (group norm) reduces the
 // statistics in double, two passes (mean, then the centred sum of squares), as accurate as the
-// CPU's pairwise moments; the weight and bias gradients of layer norm are column sums, one thread
-// per column walking the rows in order (deterministic).
+// CPU's pairwise moments; the weight and bias gradients of layer and group norm are sums per
+// column or channel, one thread each walking the rows in order (deterministic).
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
 
@@ -151,6 +152,85 @@ __global__ void __launch_bounds__(kThreads)
     }
 }
 
+// Block t = (n, g): the Cg * S contiguous elements of x (N, C, S) from channel g * Cg of image n.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_blocks(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b,
+                                                              int64_t C, int64_t S, int64_t groups, double eps) {
+    __shared__ double slots[kThreads];
+    const int64_t t = blockIdx.x, n = t / groups, gi = t - n * groups, Cg = C / groups, K = Cg * S;
+    const int64_t base = (n * C + gi * Cg) * S;
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) s += static_cast<double>(x[base + j]);
+    const double mu = K > 0 ? block_reduce(s, slots, SumOp{}) / static_cast<double>(K) : 0.0;
+    double q = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const double d = static_cast<double>(x[base + j]) - mu;
+        q += d * d;
+    }
+    const double var = K > 0 ? block_reduce(q, slots, SumOp{}) / static_cast<double>(K) : 0.0;
+    const T mu_t = static_cast<T>(mu);
+    const double rs = 1.0 / m_sqrt(var + eps);
+    // y = x * a + shift per channel, with the stored (rounded) mean as the CPU uses it.
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double a = (w != nullptr ? static_cast<double>(w[ch]) : 1.0) * rs;
+        const double shift = (b != nullptr ? static_cast<double>(b[ch]) : 0.0) - static_cast<double>(mu_t) * a;
+        out[base + j] = x[base + j] * static_cast<T>(a) + static_cast<T>(shift);
+    }
+    if (threadIdx.x == 0) {
+        mean[t] = mu_t;
+        rstd[t] = static_cast<T>(rs);
+    }
+}
+
+// gx = rs * (g * w[c] - mean(g * w) - xhat * mean(g * w * xhat)) over the group.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_backward_blocks(T* gx, const T* g, const T* x, const T* mean,
+                                                                       const T* rstd, const T* w, int64_t C, int64_t S,
+                                                                       int64_t groups) {
+    __shared__ double slots[kThreads];
+    const int64_t t = blockIdx.x, n = t / groups, gi = t - n * groups, Cg = C / groups, K = Cg * S;
+    const int64_t base = (n * C + gi * Cg) * S;
+    const double mu = static_cast<double>(mean[t]), rs = static_cast<double>(rstd[t]);
+    double s1 = 0, s2 = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double d = static_cast<double>(g[base + j]) * (w != nullptr ? static_cast<double>(w[ch]) : 1.0);
+        s1 += d;
+        s2 += d * (static_cast<double>(x[base + j]) - mu) * rs;
+    }
+    const double m1 = block_reduce(s1, slots, SumOp{}) / static_cast<double>(K);
+    const double m2 = block_reduce(s2, slots, SumOp{}) / static_cast<double>(K);
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double d = static_cast<double>(g[base + j]) * (w != nullptr ? static_cast<double>(w[ch]) : 1.0);
+        const double xhat = (static_cast<double>(x[base + j]) - mu) * rs;
+        gx[base + j] = static_cast<T>(rs * (d - m1 - xhat * m2));
+    }
+}
+
+// Thread ch: grad_weight[ch] = sum of g * xhat, grad_bias[ch] = sum of g, over n and s.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_backward_channels(T* gw, T* gb, const T* g, const T* x, const T* mean,
+                                                                         const T* rstd, int64_t N, int64_t C, int64_t S,
+                                                                         int64_t groups) {
+    const int64_t ch = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (ch >= C) return;
+    const int64_t Cg = C / groups;
+    double sw = 0, sb = 0;
+    for (int64_t n = 0; n < N; ++n) {
+        const int64_t t = n * groups + ch / Cg;
+        const double mu = static_cast<double>(mean[t]), rs = static_cast<double>(rstd[t]);
+        for (int64_t s = 0; s < S; ++s) {
+            const double gv = static_cast<double>(g[(n * C + ch) * S + s]);
+            sw += gv * (static_cast<double>(x[(n * C + ch) * S + s]) - mu) * rs;
+            sb += gv;
+        }
+    }
+    if (gw != nullptr) gw[ch] = static_cast<T>(sw);
+    if (gb != nullptr) gb[ch] = static_cast<T>(sb);
+}
+
 }  // namespace kernels
 
 void layer_norm(const View& out, const View& mean, const View& rstd, const View& x, const View& weight, const View& bias,
@@ -209,6 +289,37 @@ void batch_norm_backward(const View& grad_x, const View& grad_weight, const View
                       data_of<T>(grad_x), data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out),
                       data_of<const T>(x), data_of<const T>(weight), data_of<const T>(mean), data_of<const T>(invstd), N, C,
                       S, static_cast<int32_t>(training));
+    });
+}
+
+void group_norm(const View& out, const View& mean, const View& rstd, const View& x, const View& weight, const View& bias,
+                int64_t groups, double eps) {
+    const char* op = "group_norm";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    if (N * groups == 0) return;
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::group_norm_blocks<T>, grid_1d(N * groups, op), dim3(block_threads(C / groups * S)),
+                      data_of<T>(out), data_of<T>(mean), data_of<T>(rstd), data_of<const T>(x), data_of<const T>(weight),
+                      data_of<const T>(bias), C, S, groups, eps);
+    });
+}
+
+void group_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
+                         const View& x, const View& mean, const View& rstd, const View& weight, int64_t groups) {
+    const char* op = "group_norm_backward";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if (grad_x.data != nullptr && N * groups > 0 && C * S > 0)
+            launch_kernel(op, &kernels::group_norm_backward_blocks<T>, grid_1d(N * groups, op),
+                          dim3(block_threads(C / groups * S)), data_of<T>(grad_x), data_of<const T>(grad_out),
+                          data_of<const T>(x), data_of<const T>(mean), data_of<const T>(rstd), data_of<const T>(weight), C,
+                          S, groups);
+        if ((grad_weight.data != nullptr || grad_bias.data != nullptr) && C > 0)
+            launch_kernel(op, &kernels::group_norm_backward_channels<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads),
+                          data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out), data_of<const T>(x),
+                          data_of<const T>(mean), data_of<const T>(rstd), N, C, S, groups);
     });
 }
 
