@@ -1,7 +1,8 @@
 // The CUDA backend's table and the entry point libwick looks for (core/dispatch.cpp): a separate
 // shared library, so the CPU runtime package works without CUDA and this one adds to it.
-// Families not written for CUDA yet keep null entries, which the core reports as "not
-// implemented on the cuda backend".
+// An entry not written for CUDA yet stays null, which the core reports as "not implemented on the
+// cuda backend" (a DeviceException); today that is only linalg's gemm, which products replace by
+// bmm plus elementwise ops.
 #include "core/backend.h"
 #include "core/kernels_nn.h"
 #include "core/kernels_optim.h"
@@ -16,6 +17,7 @@
 #include "cuda/reduce.cuh"
 #include "cuda/runtime.cuh"
 #include "cuda/shape.cuh"
+#include "cuda/ternary.cuh"
 #include "cuda/unary.cuh"
 
 namespace wick::cuda {
@@ -23,9 +25,10 @@ namespace wick::cuda {
 namespace {
 
 const ElementwiseKernels kElementwise = {
-    guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
+    guarded<&copy>,          guarded<&fill>,   guarded<&unary>, guarded<&binary>,
+    guarded<&binary_scalar>, guarded<&arange>, guarded<&ternary>,
 };
-const ReduceKernels kReduce = {guarded<&reduce>};
+const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
 const LinalgKernels kLinalg = {guarded<&bmm>, nullptr};  // gemm: not yet (products fall back to bmm + elementwise)
 const RandomKernels kRandom = {guarded<&random_fill>};
 const ShapeKernels kShape = {
@@ -53,15 +56,15 @@ const NNKernels kNn = {
     guarded<&batch_norm_backward>,
     guarded<&layer_norm>,
     guarded<&layer_norm_backward>,
-    nullptr,  // group_norm: not yet
-    nullptr,  // group_norm_backward
+    guarded<&group_norm>,
+    guarded<&group_norm_backward>,
     guarded<&dropout>,
     guarded<&embedding>,
     guarded<&embedding_backward>,
-    nullptr,  // upsample_nearest2d: not yet
-    nullptr,  // upsample_nearest2d_backward
-    nullptr,  // upsample_bilinear2d
-    nullptr,  // upsample_bilinear2d_backward
+    guarded<&upsample_nearest2d>,
+    guarded<&upsample_nearest2d_backward>,
+    guarded<&upsample_bilinear2d>,
+    guarded<&upsample_bilinear2d_backward>,
 };
 const OptimKernels kOptim = {guarded<&sgd>, guarded<&adam>, guarded<&rmsprop>, guarded<&adagrad>};
 
