@@ -1,8 +1,7 @@
 // The CUDA backend's table and the entry point libwick looks for (core/dispatch.cpp): a separate
 // shared library, so the CPU runtime package works without CUDA and this one adds to it.
-// An entry not written for CUDA yet stays null, which the core reports as "not implemented on the
-// cuda backend" (a DeviceException); today that is only linalg's gemm, which products replace by
-// bmm plus elementwise ops.
+// An entry not written for CUDA stays null, which the core reports as "not implemented on the cuda
+// backend" (a DeviceException); today every entry is filled.
 #include "core/backend.h"
 #include "core/kernels_nn.h"
 #include "core/kernels_optim.h"
@@ -29,7 +28,7 @@ const ElementwiseKernels kElementwise = {
     guarded<&binary_scalar>, guarded<&arange>, guarded<&ternary>,
 };
 const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
-const LinalgKernels kLinalg = {guarded<&bmm>, nullptr};  // gemm: not yet (products fall back to bmm + elementwise)
+const LinalgKernels kLinalg = {guarded<&bmm>, guarded<&gemm>};
 const RandomKernels kRandom = {guarded<&random_fill>};
 const ShapeKernels kShape = {
     guarded<&index_select>, guarded<&gather>,         guarded<&scatter>,        guarded<&index_reduce>,
