@@ -78,16 +78,12 @@ TensorRef run_product(const TensorRef& a3, const TensorRef& b3, const Shape& res
         auto scalar = [&](double v) {
             return dtype_is_floating(compute) ? Scalar::from_double(v) : Scalar::from_int(static_cast<int64_t>(v));
         };
-        // The product overwrites c before init is added: an init sharing c's memory (in-place addmm,
-        // out == self) is scaled into its own tensor first.
-        TensorRef scaled;
-        if (beta != 0 && init != nullptr) {
-            const bool init_aliased = &(*init)->storage() == &c->storage();
-            scaled = beta == 1 && !init_aliased ? *init : binary_scalar(WK_BINARY_MUL, *init, scalar(beta), false, nullptr);
-        }
         launch(be, be.linalg->bmm, op, cv, view_of(*a3), view_of(*b3));
         if (alpha != 1) binary_scalar(WK_BINARY_MUL, c, scalar(alpha), false, c.get());
-        if (scaled) binary(WK_BINARY_ADD, c, scaled, c.get());
+        if (beta != 0 && init != nullptr) {
+            TensorRef scaled = beta == 1 ? *init : binary_scalar(WK_BINARY_MUL, *init, scalar(beta), false, nullptr);
+            binary(WK_BINARY_ADD, c, scaled, c.get());
+        }
     }
     if (c.get() != target.get()) copy_into(*target, *c);
     return finish_out(out, target);
