@@ -8,7 +8,7 @@
 
 namespace wick::cuda {
 
-namespace {
+namespace kernels {
 
 // PyTorch's lerp: self + w * (end - self), or end - (end - self) * (1 - w) when w >= 0.5.
 template <class T>
@@ -40,9 +40,6 @@ struct AdagradArgs {
     int32_t use_wd;
 };
 
-}  // namespace
-
-namespace kernels {
 
 template <class T>
 __global__ void __launch_bounds__(kThreads) sgd_kernel(T* p, const T* g, T* buf, int64_t n, SgdArgs<T> a) {
@@ -123,7 +120,7 @@ void sgd(const View& param, const View& grad, const View& momentum_buffer, const
     if (n == 0) return;
     dispatch_f32_f64(param.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        SgdArgs<T> a{static_cast<T>(o.lr), static_cast<T>(o.weight_decay), static_cast<T>(o.momentum),
+        kernels::SgdArgs<T> a{static_cast<T>(o.lr), static_cast<T>(o.weight_decay), static_cast<T>(o.momentum),
                      static_cast<T>(1.0 - o.dampening), o.maximize ? T(-1) : T(1), o.weight_decay != 0,
                      o.momentum != 0, o.first_step != 0, o.nesterov != 0};
         launch_kernel(op, &kernels::sgd_kernel<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(param),
@@ -140,7 +137,7 @@ void adam(const View& param, const View& grad, const View& exp_avg, const View& 
     const double bias1 = 1.0 - std::pow(o.beta1, t), bias2 = 1.0 - std::pow(o.beta2, t);
     dispatch_f32_f64(param.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        AdamArgs<T> a{static_cast<T>(o.lr / bias1),
+        kernels::AdamArgs<T> a{static_cast<T>(o.lr / bias1),
                       static_cast<T>(std::sqrt(bias2)),
                       static_cast<T>(1.0 - o.beta1),
                       static_cast<T>(o.beta2),
@@ -164,7 +161,7 @@ void rmsprop(const View& param, const View& grad, const View& square_avg, const 
     if (n == 0) return;
     dispatch_f32_f64(param.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        RmspropArgs<T> a{static_cast<T>(o.lr),    static_cast<T>(o.alpha),        static_cast<T>(1.0 - o.alpha),
+        kernels::RmspropArgs<T> a{static_cast<T>(o.lr),    static_cast<T>(o.alpha),        static_cast<T>(1.0 - o.alpha),
                          static_cast<T>(o.eps),   static_cast<T>(o.weight_decay), static_cast<T>(o.momentum),
                          o.maximize ? T(-1) : T(1), o.weight_decay != 0,          o.centered != 0,
                          o.momentum > 0};
@@ -180,7 +177,7 @@ void adagrad(const View& param, const View& grad, const View& state_sum, const w
     if (n == 0) return;
     dispatch_f32_f64(param.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        AdagradArgs<T> a{static_cast<T>(o.lr / (1.0 + static_cast<double>(o.step - 1) * o.lr_decay)),
+        kernels::AdagradArgs<T> a{static_cast<T>(o.lr / (1.0 + static_cast<double>(o.step - 1) * o.lr_decay)),
                          static_cast<T>(o.eps), static_cast<T>(o.weight_decay), o.maximize ? T(-1) : T(1),
                          o.weight_decay != 0};
         launch_kernel(op, &kernels::adagrad_kernel<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
