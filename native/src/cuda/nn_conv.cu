@@ -3,7 +3,7 @@
 //   forward      out[n, oc, oh, ow]  = bias[oc] + sum over (c in oc's group, kh, kw) of x * w
 //   grad input   grad_x[n, c, h, w]  = sum over (oc in c's group, taps that read (h, w)) of grad_out * w
 //   grad weight  grad_w[oc, c, kh, kw] = sum over (n, oh, ow) of grad_out * x   (one block each)
-//   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out             (one block each)
+//   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out, in double  (one block each)
 // Every output is written by exactly one thread or block, so results are deterministic and need
 // no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
 // (An im2col + cuBLAS path for large channel counts is future work; see README.)
@@ -89,18 +89,18 @@ __global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* g
     if (threadIdx.x == 0) gw[b] = acc;
 }
 
-// grad_bias[c] = sum of grad_out (N, C, S) over n and s; block c.
+// grad_bias[c] = sum of grad_out (N, C, S) over n and s, in double as on the CPU; block c.
 template <class T>
 __global__ void __launch_bounds__(kThreads) channel_sum_kernel(T* gb, const T* go, int64_t N, int64_t C, int64_t S) {
-    __shared__ T slots[kThreads];
+    __shared__ double slots[kThreads];
     const int64_t c = blockIdx.x;
-    T acc = 0;
+    double acc = 0;
     for (int64_t j = threadIdx.x; j < N * S; j += blockDim.x) {
         const int64_t n = j / S, s = j - n * S;
-        acc += go[(n * C + c) * S + s];
+        acc += static_cast<double>(go[(n * C + c) * S + s]);
     }
     acc = block_reduce(acc, slots, SumOp{});
-    if (threadIdx.x == 0) gb[c] = acc;
+    if (threadIdx.x == 0) gb[c] = static_cast<T>(acc);
 }
 
 }  // namespace kernels
