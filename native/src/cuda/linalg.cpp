@@ -96,15 +96,16 @@ void check_int(int64_t v, const char* what) {
 
 }  // namespace
 
-namespace {
-
-// c (contiguous) = alpha * a @ b + beta * c.
-void product(const View& c, const View& a, const View& b, double alpha_v, double beta_v) {
+// c (dense rows: strides (any, m, 1)) = alpha * a @ b + beta * c.
+void matmul_into(const View& c, const View& a, const View& b, double alpha_v, double beta_v) {
     const int64_t batch = c.sizes[0], n = c.sizes[1], m = c.sizes[2], k = a.sizes[2];
-    check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: the CUDA kernel needs a contiguous output");
+    const bool dense_rows = (c.strides[2] == 1 || m == 1) && (c.strides[1] == m || n == 1);
+    check(dense_rows, WK_ERR_INTERNAL, "matmul: the CUDA kernel needs an output with dense rows");
+    const int64_t c_batch_stride = batch == 1 ? n * m : c.strides[0];
     const Types t = types_for(c.dtype);
     if (batch == 0 || n == 0 || m == 0) return;
     if (k == 0) {  // an empty sum: beta * c
+        check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: an empty inner dimension needs a contiguous output");
         if (beta_v == 0)
             check_cuda(cudaMemsetAsync(c.data, 0, static_cast<size_t>(batch * n * m) * dtype_size(c.dtype), current_stream()),
                        "matmul (cudaMemsetAsync)");
@@ -156,17 +157,15 @@ void product(const View& c, const View& a, const View& b, double alpha_v, double
                                             static_cast<int>(n), static_cast<int>(k), alpha, ob.data, t.data,
                                             static_cast<int>(ob.ld), ob.batch_stride, oa.data, t.data,
                                             static_cast<int>(oa.ld), oa.batch_stride, beta, c.data, t.data,
-                                            static_cast<int>(m), n * m, static_cast<int>(batch), t.compute,
+                                            static_cast<int>(m), c_batch_stride, static_cast<int>(batch), t.compute,
                                             CUBLAS_GEMM_DEFAULT),
                  "matmul (cublasGemmStridedBatchedEx)");
 }
 
-}  // namespace
-
-void bmm(const View& c, const View& a, const View& b) { product(c, a, b, 1.0, 0.0); }
+void bmm(const View& c, const View& a, const View& b) { matmul_into(c, a, b, 1.0, 0.0); }
 
 void gemm(const View& c, const View& a, const View& b, double alpha, double beta) {
-    if (c.is_contiguous()) return product(c, a, b, alpha, beta);
+    if (c.is_contiguous()) return matmul_into(c, a, b, alpha, beta);
     // Any other layout of c: the product runs on a contiguous copy (read only when beta != 0).
     DeviceBuffer buf(static_cast<size_t>(c.numel()) * dtype_size(c.dtype));
     View cc = c;
@@ -175,7 +174,7 @@ void gemm(const View& c, const View& a, const View& b, double alpha, double beta
     cc.strides[1] = c.sizes[2];
     cc.strides[0] = c.sizes[1] * c.sizes[2];
     if (beta != 0 && c.numel() > 0) copy(cc, c);
-    product(cc, a, b, alpha, beta);
+    matmul_into(cc, a, b, alpha, beta);
     if (c.numel() > 0) copy(c, cc);
 }
 

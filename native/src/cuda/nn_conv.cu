@@ -1,22 +1,17 @@
-// 2-D convolution (1-D runs with height 1) as direct kernels, one output value per thread (or per
-// thread block where a value sums over the whole batch):
+// 2-D convolution (1-D runs with height 1). Products with enough taps per output go through im2col
+// and cuBLAS (nn_conv_gemm.cu); the rest run as direct kernels here, one output value per thread
+// (or per thread block where a value sums over the whole batch):
 //   forward      out[n, oc, oh, ow]  = bias[oc] + sum over (c in oc's group, kh, kw) of x * w
 //   grad input   grad_x[n, c, h, w]  = sum over (oc in c's group, taps that read (h, w)) of grad_out * w
 //   grad weight  grad_w[oc, c, kh, kw] = sum over (n, oh, ow) of grad_out * x   (one block each)
 //   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out, in double  (one block each)
 // Every output is written by exactly one thread or block, so results are deterministic and need
 // no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
-// (An im2col + cuBLAS path for large channel counts is future work; see README.)
 #include "cuda/nn.cuh"
+#include "cuda/nn_conv.cuh"
 #include "cuda/nn_common.cuh"
 
 namespace wick::cuda {
-
-// The geometry every conv kernel takes by value.
-struct ConvShape {
-    int64_t N, C, H, W, OC, OH, OW, KH, KW, Cg, OCg;
-    int64_t sh, sw, ph, pw, dh, dw;
-};
 
 namespace kernels {
 
@@ -125,6 +120,7 @@ void conv2d(const View& out, const View& x, const View& w, const View& bias, con
     const ConvShape g = conv_shape(x, w, out, p);
     const int64_t n = out.numel();
     if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_gemm(out, x, w, bias, g);
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_direct<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out),
@@ -137,6 +133,7 @@ void conv2d_backward_input(const View& grad_x, const View& grad_out, const View&
     const ConvShape g = conv_shape(grad_x, w, grad_out, p);
     const int64_t n = grad_x.numel();
     if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_backward_input_gemm(grad_x, grad_out, w, g);
     dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_grad_input<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
@@ -149,6 +146,7 @@ void conv2d_backward_weight(const View& grad_w, const View& grad_out, const View
     const ConvShape g = conv_shape(x, grad_w, grad_out, p);
     const int64_t n = grad_w.numel();
     if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
     dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_grad_weight<T>, grid_1d(n, op), dim3(block_threads(g.N * g.OH * g.OW)),

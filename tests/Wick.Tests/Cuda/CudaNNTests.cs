@@ -107,7 +107,9 @@ public class CudaNNTests
             yield return new TestCaseData(dtype, new long[] { 2, 3, 7, 6 }, new long[] { 4, 3, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} 3x3 padding 1 with bias matches cpu");
             yield return new TestCaseData(dtype, new long[] { 2, 3, 9, 8 }, new long[] { 5, 3, 3, 2 }, 2L, 0L, 2L, 1L, false).SetName($"Conv2d {dtype} stride 2 dilation 2 matches cpu");
             yield return new TestCaseData(dtype, new long[] { 1, 4, 5, 5 }, new long[] { 6, 2, 3, 3 }, 1L, 2L, 1L, 2L, true).SetName($"Conv2d {dtype} two groups padding 2 matches cpu");
-            yield return new TestCaseData(dtype, new long[] { 2, 3, 4, 4 }, new long[] { 2, 3, 1, 1 }, 1L, 0L, 1L, 1L, true).SetName($"Conv2d {dtype} 1x1 matches cpu");
+            yield return new TestCaseData(dtype, new long[] { 2, 3, 4, 4 }, new long[] { 2, 3, 1, 1 }, 1L, 0L, 1L, 1L, true).SetName($"Conv2d {dtype} 1x1 (direct kernels) matches cpu");
+            // im2col + GEMM over a batch that the emulator build splits into chunks, the last one partial.
+            yield return new TestCaseData(dtype, new long[] { 5, 4, 6, 6 }, new long[] { 3, 4, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} batch of 5 in column chunks matches cpu");
         }
     }
 
