@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 
 #include "cuda/common.cuh"
 #include "cuda/math.cuh"
@@ -57,6 +59,113 @@ __device__ __forceinline__ A block_reduce(A v, A* slots, Op op) {
     const A r = slots[0];
     __syncthreads();
     return r;
+}
+
+// A value of any 4-byte-multiple layout (float, double) exchanged with lane ^ mask, as 32-bit words.
+template <class A>
+__device__ __forceinline__ A shfl_xor_words(A v, int mask) {
+    static_assert(sizeof(A) % 4 == 0, "shuffled values are whole 32-bit words");
+    unsigned int w[sizeof(A) / 4];
+    memcpy(w, &v, sizeof(A));
+#pragma unroll
+    for (int i = 0; i < static_cast<int>(sizeof(A) / 4); ++i) w[i] = __shfl_xor_sync(0xffffffffu, w[i], mask);
+    A r;
+    memcpy(&r, w, sizeof(A));
+    return r;
+}
+
+// block_reduce through warp shuffles: a butterfly inside each warp, then every thread combines the
+// warps' results in warp order from `slots` (kThreads / 32 shared values), so every thread gets the
+// same, deterministic result with two barriers. blockDim.x: a multiple of 32, at most kThreads.
+template <class A, class Op>
+__device__ __forceinline__ A block_reduce_warps(A v, A* slots, Op op) {
+#pragma unroll
+    for (int mask = 16; mask > 0; mask >>= 1) v = op(v, shfl_xor_words(v, mask));
+    const int warps = static_cast<int>(blockDim.x) / 32;
+    if (warps == 1) return v;
+    const int t = static_cast<int>(threadIdx.x);
+    if (t % 32 == 0) slots[t / 32] = v;
+    __syncthreads();
+    A r = slots[0];
+    for (int w = 1; w < warps; ++w) r = op(r, slots[w]);
+    __syncthreads();
+    return r;
+}
+
+// Rows held in registers (softmax, layer norm): a row of n contiguous elements is split into
+// vectors of V = 16 / sizeof(T) elements; thread t of a block of B threads holds vectors t, t + B,
+// ..., t + (E - 1) * B, so one block covers rows up to E * B * V elements and reads them once.
+// Aligned: every vector is a single 16-byte load or store (the row start is 16-byte aligned and n
+// is a multiple of V); otherwise elements are moved one by one with a bound check.
+template <class T>
+inline constexpr int kRowVec = static_cast<int>(16 / sizeof(T));
+inline constexpr int kRowMaxVectors = 8;  // E of the longest register row (8 * 256 * V elements)
+
+template <class T, bool Aligned>
+__device__ __forceinline__ void row_load(T (&d)[kRowVec<T>], const T* row, int64_t j0, int64_t n, T fill) {
+    constexpr int V = kRowVec<T>;
+    if constexpr (Aligned) {
+        if (j0 < n) {
+            const Vec<T, V> t = *reinterpret_cast<const Vec<T, V>*>(row + j0);
+#pragma unroll
+            for (int k = 0; k < V; ++k) d[k] = t.v[k];
+        } else {
+#pragma unroll
+            for (int k = 0; k < V; ++k) d[k] = fill;
+        }
+    } else {
+#pragma unroll
+        for (int k = 0; k < V; ++k) d[k] = j0 + k < n ? row[j0 + k] : fill;
+    }
+}
+
+template <class T, bool Aligned>
+__device__ __forceinline__ void row_store(T* row, const T (&d)[kRowVec<T>], int64_t j0, int64_t n) {
+    constexpr int V = kRowVec<T>;
+    if constexpr (Aligned) {
+        if (j0 < n) {
+            Vec<T, V> t;
+#pragma unroll
+            for (int k = 0; k < V; ++k) t.v[k] = d[k];
+            *reinterpret_cast<Vec<T, V>*>(row + j0) = t;
+        }
+    } else {
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            if (j0 + k < n) row[j0 + k] = d[k];
+    }
+}
+
+// The launch of a register-row kernel for rows of n elements, or e == 0 when n is too long (the
+// caller then uses its general kernel): e vectors per thread (1, 2, 4 or 8), `threads` per block.
+struct RowPlan {
+    int e = 0;
+    int threads = 0;
+};
+
+template <class T>
+inline RowPlan row_plan(int64_t n) {
+    constexpr int64_t V = kRowVec<T>;
+    const int64_t vectors = ceil_div(n, V);
+    RowPlan p;
+    for (int e = 1; e <= kRowMaxVectors; e *= 2)
+        if (vectors <= static_cast<int64_t>(e) * kThreads) {
+            p.e = e;
+            p.threads = block_threads(ceil_div(vectors, e));
+            return p;
+        }
+    return p;
+}
+
+// Calls fn(std::integral_constant<int, E>{}) for the runtime e of a RowPlan (1, 2, 4 or 8).
+template <class F>
+void dispatch_row_vectors(int e, F&& fn) {
+    switch (e) {
+        case 1: fn(std::integral_constant<int, 1>{}); return;
+        case 2: fn(std::integral_constant<int, 2>{}); return;
+        case 4: fn(std::integral_constant<int, 4>{}); return;
+        default: fn(std::integral_constant<int, 8>{}); return;
+    }
 }
 
 }  // namespace wick::cuda

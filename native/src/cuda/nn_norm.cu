@@ -3,7 +3,8 @@
 // thread block per row (layer norm), channel (batch norm) or (n, group) (group norm) reduces the
 // statistics in double, two passes (mean, then the centred sum of squares), as accurate as the
 // CPU's pairwise moments; the weight and bias gradients of layer and group norm are sums per
-// column or channel, one thread each walking the rows in order (deterministic).
+// column or channel, one thread each walking the rows in order (deterministic). Layer norm rows of
+// up to 8192 float32 / 4096 float64 elements are held in registers and read once.
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
 
@@ -33,6 +34,60 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* 
         if (w != nullptr) v = v * w[j];
         if (b != nullptr) v = v + b[j];
         yr[j] = v;
+    }
+    if (threadIdx.x == 0) {
+        mean[r] = mu_t;
+        rstd[r] = rs;
+    }
+}
+
+// layer_norm_rows for rows that fit registers (row_plan): x is read once, its vectors kept in
+// registers for the mean, the centred sum of squares (both in double, as above) and the output.
+template <class T, int E, bool Aligned>
+__global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean, T* rstd, const T* x, const T* w,
+                                                                 const T* b, int64_t N, double eps) {
+    constexpr int V = kRowVec<T>;
+    __shared__ double slots[kThreads / 32];
+    const int64_t r = blockIdx.x, base = r * N;
+    const int64_t step = static_cast<int64_t>(blockDim.x) * V, j0 = static_cast<int64_t>(threadIdx.x) * V;
+    T v[E][V];
+    double s = 0;
+#pragma unroll
+    for (int e = 0; e < E; ++e) {
+        row_load<T, Aligned>(v[e], x + base, j0 + e * step, N, T(0));  // padding 0 adds nothing to s
+#pragma unroll
+        for (int k = 0; k < V; ++k) s += static_cast<double>(v[e][k]);
+    }
+    const double mu = block_reduce_warps(s, slots, SumOp{}) / static_cast<double>(N);
+    double q = 0;
+#pragma unroll
+    for (int e = 0; e < E; ++e)
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            if (j0 + e * step + k < N) {
+                const double d = static_cast<double>(v[e][k]) - mu;
+                q += d * d;
+            }
+    const double var = block_reduce_warps(q, slots, SumOp{}) / static_cast<double>(N);
+    const T mu_t = static_cast<T>(mu), rs = static_cast<T>(1.0 / m_sqrt(var + eps));
+#pragma unroll
+    for (int e = 0; e < E; ++e) {
+        const int64_t j = j0 + e * step;
+#pragma unroll
+        for (int k = 0; k < V; ++k) v[e][k] = (v[e][k] - mu_t) * rs;
+        if (w != nullptr) {
+            T wv[V];
+            row_load<T, Aligned>(wv, w, j, N, T(0));
+#pragma unroll
+            for (int k = 0; k < V; ++k) v[e][k] = v[e][k] * wv[k];
+        }
+        if (b != nullptr) {
+            T bv[V];
+            row_load<T, Aligned>(bv, b, j, N, T(0));
+#pragma unroll
+            for (int k = 0; k < V; ++k) v[e][k] = v[e][k] + bv[k];
+        }
+        row_store<T, Aligned>(out + base, v[e], j, N);
     }
     if (threadIdx.x == 0) {
         mean[r] = mu_t;
@@ -240,6 +295,19 @@ void layer_norm(const View& out, const View& mean, const View& rstd, const View&
     if (M == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
+        const RowPlan p = row_plan<T>(N);
+        if (p.e > 0) {
+            const bool aligned = N % kRowVec<T> == 0 && aligned_to(out.data, 16) && aligned_to(x.data, 16) &&
+                                 aligned_to(weight.data, 16) && aligned_to(bias.data, 16);
+            dispatch_row_vectors(p.e, [&](auto e) {
+                constexpr int E = decltype(e)::value;
+                launch_kernel(op,
+                              aligned ? &kernels::layer_norm_rows_regs<T, E, true> : &kernels::layer_norm_rows_regs<T, E, false>,
+                              grid_1d(M, op), dim3(p.threads), data_of<T>(out), data_of<T>(mean), data_of<T>(rstd),
+                              data_of<const T>(x), data_of<const T>(weight), data_of<const T>(bias), N, eps);
+            });
+            return;
+        }
         launch_kernel(op, &kernels::layer_norm_rows<T>, grid_1d(M, op), dim3(block_threads(N)), data_of<T>(out),
                       data_of<T>(mean), data_of<T>(rstd), data_of<const T>(x), data_of<const T>(weight),
                       data_of<const T>(bias), N, eps);

@@ -183,6 +183,65 @@ public class CudaNNTests
             new[] { image }, new[] { true }, Tol(dtype));
     }
 
+    /// <summary>Row lengths around the edges of the register-row kernels (softmax and layer norm along the last dimension).</summary>
+    private static long[] RegisterRowLengths(DType dtype)
+    {
+        // 16-byte vectors hold 4 float32 / 2 float64; one block holds at most 8 vectors per thread x 256 threads.
+        long longest = dtype == DType.Float32 ? 8192 : 4096;
+        // 1; not a multiple of the vector; one warp; several warps; 1, 2 and 4 vectors per thread; the longest
+        // register row; the first length that falls back to the general kernel.
+        return new[] { 1L, 3, 4, 33, 257, 1024, 1030, 2051, longest, longest + 1 };
+    }
+
+    [TestCaseSource(nameof(FloatKinds))]
+    public void Softmax_rows_held_in_registers_match_cpu_at_every_length_edge(DType dtype)
+    {
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        foreach (long n in RegisterRowLengths(dtype))
+        {
+            Tensor x = Values(30, new long[] { 3, n }, dtype, -8, 8);
+            SameWithGradients($"Softmax {dtype} of {n}-wide rows", t => new SoftmaxFunction(-1, false).Run(t[0]), new[] { x }, new[] { true }, Tol(dtype));
+            SameWithGradients($"LogSoftmax {dtype} of {n}-wide rows", t => new SoftmaxFunction(1, true).Run(t[0]), new[] { x }, new[] { true }, Tol(dtype));
+        }
+        // Rows of whole vectors starting one element past a 16-byte boundary (a view into its device storage) take
+        // the element-wise loads.
+        Tensor flat = Values(31, new long[] { 1 + 2 * 8 }, dtype, -5, 5);
+        SameWithGradients($"Softmax {dtype} of a misaligned view", t => new SoftmaxFunction(1, false).Run(t[0].Narrow(0, 1, 16).View(2, 8)),
+            new[] { flat }, new[] { true }, Tol(dtype));
+        SameWithGradients($"LogSoftmax {dtype} of a misaligned view", t => new SoftmaxFunction(1, true).Run(t[0].Narrow(0, 1, 16).View(2, 8)),
+            new[] { flat }, new[] { true }, Tol(dtype));
+        // A row holding -inf and a row of one very large value: the maximum is taken over the padding correctly.
+        Tensor edges = Tensor.FromSpan<double>(new[] { double.NegativeInfinity, 0, 1, 2, 3, 1e30, -1e30, 0, 5, 5 }, new long[] { 2, 5 }).To(dtype);
+        SameWithGradients($"Softmax {dtype} with infinite and huge values", t => new SoftmaxFunction(1, false).Run(t[0]), new[] { edges }, new[] { true }, Tol(dtype));
+    }
+
+    [TestCaseSource(nameof(FloatKinds))]
+    public void Layer_norm_rows_held_in_registers_match_cpu_at_every_length_edge(DType dtype)
+    {
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        foreach (long n in RegisterRowLengths(dtype))
+        {
+            Tensor x = Values(32, new long[] { 3, n }, dtype, -2, 4);
+            Tensor w = Values(33, new long[] { n }, dtype, 0.5, 2), b = Values(34, new long[] { n }, dtype);
+            // A 1-wide row has variance 0, so rstd = 1 / sqrt(eps) and the CPU's x * rstd - mean * rstd cancels to about
+            // one rounding of x * rstd: a larger eps keeps that below the tolerance (the GPU computes (x - mean) * rstd).
+            double eps = n == 1 ? 0.5 : 1e-5;
+            SameWithGradients($"LayerNorm {dtype} of {n}-wide rows", t => new NormFunction(NormFunction.Kind.Layer, true, eps, normalizedShape: new long[] { n }).Run(t[0], t[1], t[2]),
+                new[] { x, w, b }, new[] { true, true, true }, Tol(dtype));
+        }
+        // Rows of whole vectors starting one element past a 16-byte boundary (a view into its device storage).
+        Tensor flat = Values(35, new long[] { 1 + 2 * 8 }, dtype);
+        Tensor w8 = Values(36, new long[] { 8 }, dtype, 0.5, 2), b8 = Values(37, new long[] { 8 }, dtype);
+        SameWithGradients($"LayerNorm {dtype} of a misaligned view",
+            t => new NormFunction(NormFunction.Kind.Layer, true, 1e-5, normalizedShape: new long[] { 8 }).Run(t[0].Narrow(0, 1, 16).View(2, 8), t[1], t[2]),
+            new[] { flat, w8, b8 }, new[] { true, true, true }, Tol(dtype));
+        SameWithGradients($"LayerNorm {dtype} of a misaligned view without affine parameters",
+            t => new NormFunction(NormFunction.Kind.Layer, false, 1e-5, normalizedShape: new long[] { 8 }).Run(t[0].Narrow(0, 1, 16).View(2, 8)),
+            new[] { flat }, new[] { true }, Tol(dtype));
+    }
+
     [TestCaseSource(nameof(FloatKinds))]
     public void Layer_norm_matches_cpu(DType dtype)
     {
