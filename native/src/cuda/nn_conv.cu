@@ -146,7 +146,7 @@ void conv2d_backward_weight(const View& grad_w, const View& grad_out, const View
     const ConvShape g = conv_shape(x, grad_w, grad_out, p);
     const int64_t n = grad_w.numel();
     if (n == 0) return;
-    if (conv_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
+    if (conv_grad_weight_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
     dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_grad_weight<T>, grid_1d(n, op), dim3(block_threads(g.N * g.OH * g.OW)),

@@ -17,6 +17,15 @@ struct ConvShape {
 // True when the GEMM path pays: enough taps per output (Cg * KH * KW) to fill a matrix product.
 inline bool conv_uses_gemm(const ConvShape& g) { return g.Cg * g.KH * g.KW >= 16; }
 
+// The direct weight-gradient kernel gives one block to each weight, which walks all N * OH * OW
+// output positions: with few weights and many positions (a CNN's first layer at batch 512: 288
+// weights, 401k positions each) most of the GPU idles, so from this many positions the weight
+// gradient takes the GEMM path (batched per-image products, parts summed in image order).
+inline constexpr int64_t kGradWeightGemmPositions = 4096;
+inline bool conv_grad_weight_uses_gemm(const ConvShape& g) {
+    return conv_uses_gemm(g) || g.N * g.OH * g.OW >= kGradWeightGemmPositions;
+}
+
 // The GEMM path (nn_conv_gemm.cu), f32 and f64. out / grad_x / grad_w are fully written.
 void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias, const ConvShape& g);
 void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const View& w, const ConvShape& g);
