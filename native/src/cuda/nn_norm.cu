@@ -4,7 +4,9 @@
 // statistics in double, two passes (mean, then the centred sum of squares), as accurate as the
 // CPU's pairwise moments; the weight and bias gradients of layer and group norm are sums per
 // column or channel, one thread each walking the rows in order (deterministic). Layer norm rows of
-// up to 8192 float32 / 4096 float64 elements are held in registers and read once.
+// up to 8192 float32 / 4096 float64 elements are held in registers and read once. Batch norm
+// channels of many elements are split over many blocks (partials combined in a fixed order).
+#include "cuda/buffer.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
 
@@ -207,6 +209,135 @@ __global__ void __launch_bounds__(kThreads)
     }
 }
 
+// Batch norm with many elements per channel: one block per channel would leave most of the GPU
+// idle (32 channels of 401k elements in a CNN at batch 512), so channel c is split into P parts of
+// whole images (part p: images [p * per, min(N, (p + 1) * per))), one block per (c, p) writes its
+// double partial sums, the parts are combined per channel in part order (deterministic), and the
+// elementwise pass runs one block per (n, c) plane. part[c * P + p].
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    bn_split_sums(double* part, const T* x, int64_t N, int64_t C, int64_t S, int64_t per, int64_t P) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x / P, p = blockIdx.x - c * P, n0 = p * per;
+    const int64_t cnt = (N - n0 < per ? N - n0 : per) * S;
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
+        const int64_t l = j / S;
+        s += static_cast<double>(x[((n0 + l) * C + c) * S + (j - l * S)]);
+    }
+    s = block_reduce(s, slots, SumOp{});
+    if (threadIdx.x == 0) part[blockIdx.x] = s;
+}
+
+// part2[c * P + p] = sum of (x - mean)^2 over part p, the mean from the sums of bn_split_sums.
+template <class T>
+__global__ void __launch_bounds__(kThreads) bn_split_centred(double* part2, const double* part, const T* x, int64_t N,
+                                                             int64_t C, int64_t S, int64_t per, int64_t P) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x / P, p = blockIdx.x - c * P, n0 = p * per;
+    const int64_t cnt = (N - n0 < per ? N - n0 : per) * S;
+    double mean = 0;
+    for (int64_t q = 0; q < P; ++q) mean += part[c * P + q];
+    mean /= static_cast<double>(N * S);
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
+        const int64_t l = j / S;
+        const double d = static_cast<double>(x[((n0 + l) * C + c) * S + (j - l * S)]) - mean;
+        s += d * d;
+    }
+    s = block_reduce(s, slots, SumOp{});
+    if (threadIdx.x == 0) part2[blockIdx.x] = s;
+}
+
+// Thread c: the statistics of channel c from its parts, the running statistics, and the output's
+// scale and shift coef[c], coef[C + c] rounded to T once (as batch_norm_channels).
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    bn_split_finish(T* coef, T* save_mean, T* save_invstd, T* rm, T* rv, const double* part, const double* part2, const T* w,
+                    const T* b, int64_t C, int64_t M, int64_t P, double momentum, double eps) {
+    const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (c >= C) return;
+    double s = 0, q = 0;
+    for (int64_t p = 0; p < P; ++p) {
+        s += part[c * P + p];
+        q += part2[c * P + p];
+    }
+    const double mean = s / static_cast<double>(M), var = q / static_cast<double>(M);
+    const double invstd = 1.0 / m_sqrt(var + eps);
+    save_mean[c] = static_cast<T>(mean);
+    save_invstd[c] = static_cast<T>(invstd);
+    if (rm != nullptr) rm[c] = static_cast<T>((1 - momentum) * static_cast<double>(rm[c]) + momentum * mean);
+    if (rv != nullptr && M > 1)
+        rv[c] = static_cast<T>((1 - momentum) * static_cast<double>(rv[c]) +
+                               momentum * var * static_cast<double>(M) / static_cast<double>(M - 1));
+    const double a = (w != nullptr ? static_cast<double>(w[c]) : 1.0) * invstd;
+    coef[c] = static_cast<T>(a);
+    coef[C + c] = static_cast<T>((b != nullptr ? static_cast<double>(b[c]) : 0.0) - mean * a);
+}
+
+// Block (n, c): out = x * coef[c] + coef[C + c] over the S elements of plane (n, c).
+template <class T>
+__global__ void __launch_bounds__(kThreads) bn_split_apply(T* out, const T* x, const T* coef, int64_t C, int64_t S) {
+    const int64_t plane = blockIdx.x, c = plane % C;
+    const T a = coef[c], sh = coef[C + c];
+    for (int64_t j = threadIdx.x; j < S; j += blockDim.x) out[plane * S + j] = x[plane * S + j] * a + sh;
+}
+
+// part[c * P + p] = sum of g, part[C * P + c * P + p] = sum of g * (x - mean) over part p.
+template <class T>
+__global__ void __launch_bounds__(kThreads) bn_split_backward_sums(double* part, const T* g, const T* x, const T* mean,
+                                                                   int64_t N, int64_t C, int64_t S, int64_t per, int64_t P) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x / P, p = blockIdx.x - c * P, n0 = p * per;
+    const int64_t cnt = (N - n0 < per ? N - n0 : per) * S;
+    const double mu = static_cast<double>(mean[c]);
+    double sg = 0, sgc = 0;
+    for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
+        const int64_t l = j / S, at = ((n0 + l) * C + c) * S + (j - l * S);
+        sg += static_cast<double>(g[at]);
+        sgc += static_cast<double>(g[at]) * (static_cast<double>(x[at]) - mu);
+    }
+    sg = block_reduce(sg, slots, SumOp{});
+    sgc = block_reduce(sgc, slots, SumOp{});
+    if (threadIdx.x == 0) {
+        part[blockIdx.x] = sg;
+        part[C * P + blockIdx.x] = sgc;
+    }
+}
+
+// Thread c: grad_weight / grad_bias of channel c and the coefficients of gx (as
+// batch_norm_backward_channels): coef[c] = k, coef[C + c] = mean of g, coef[2C + c] = projection.
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    bn_split_backward_finish(double* coef, T* gw, T* gb, const double* part, const T* w, const T* invstd, int64_t C,
+                             int64_t M, int64_t P, int32_t training) {
+    const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (c >= C) return;
+    double sum_g = 0, sum_gc = 0;
+    for (int64_t p = 0; p < P; ++p) {
+        sum_g += part[c * P + p];
+        sum_gc += part[C * P + c * P + p];
+    }
+    const double is = static_cast<double>(invstd[c]);
+    if (gw != nullptr) gw[c] = static_cast<T>(sum_gc * is);
+    if (gb != nullptr) gb[c] = static_cast<T>(sum_g);
+    coef[c] = (w != nullptr ? static_cast<double>(w[c]) : 1.0) * is;
+    coef[C + c] = training ? sum_g / static_cast<double>(M) : 0.0;
+    coef[2 * C + c] = training ? is * is * sum_gc / static_cast<double>(M) : 0.0;
+}
+
+// Block (n, c): gx = k * (g - mean(g) - (x - mean) * projection) over plane (n, c).
+template <class T>
+__global__ void __launch_bounds__(kThreads) bn_split_backward_apply(T* gx, const T* g, const T* x, const T* mean,
+                                                                    const double* coef, int64_t C, int64_t S) {
+    const int64_t plane = blockIdx.x, c = plane % C;
+    const double mu = static_cast<double>(mean[c]), k = coef[c], mg = coef[C + c], proj = coef[2 * C + c];
+    for (int64_t j = threadIdx.x; j < S; j += blockDim.x) {
+        const int64_t at = plane * S + j;
+        gx[at] = static_cast<T>(k * (static_cast<double>(g[at]) - mg - (static_cast<double>(x[at]) - mu) * proj));
+    }
+}
+
 // Block t = (n, g): the Cg * S contiguous elements of x (N, C, S) from channel g * Cg of image n.
 template <class T>
 __global__ void __launch_bounds__(kThreads) group_norm_blocks(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b,
@@ -331,6 +462,26 @@ void layer_norm_backward(const View& grad_x, const View& grad_weight, const View
     });
 }
 
+namespace {
+
+// Channels of at least this many elements take the split batch-norm kernels.
+constexpr int64_t kBatchNormSplitElements = 16384;
+
+// Parts per channel (whole images each) for about 1024 blocks in all.
+struct BnSplit {
+    int64_t per, P;
+};
+
+BnSplit bn_split(int64_t N, int64_t C) {
+    int64_t P = ceil_div(1024, C);
+    if (P > N) P = N;
+    if (P < 1) P = 1;
+    const int64_t per = ceil_div(N, P);
+    return BnSplit{per, ceil_div(N, per)};
+}
+
+}  // namespace
+
 void batch_norm(const View& out, const View& save_mean, const View& save_invstd, const View& running_mean,
                 const View& running_var, const View& x, const View& weight, const View& bias, bool training, double momentum,
                 double eps) {
@@ -339,6 +490,24 @@ void batch_norm(const View& out, const View& save_mean, const View& save_invstd,
     if (C == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
+        if (training && N * S >= kBatchNormSplitElements) {
+            const BnSplit sp = bn_split(N, C);
+            DeviceBuffer part(static_cast<size_t>(2 * C * sp.P) * sizeof(double));
+            DeviceBuffer coef(static_cast<size_t>(2 * C) * sizeof(T));
+            double* p1 = part.as<double>();
+            double* p2 = p1 + C * sp.P;
+            const dim3 parts = grid_1d(C * sp.P, op), part_threads(block_threads(sp.per * S));
+            launch_kernel(op, &kernels::bn_split_sums<T>, parts, part_threads, p1, data_of<const T>(x), N, C, S, sp.per, sp.P);
+            launch_kernel(op, &kernels::bn_split_centred<T>, parts, part_threads, p2, static_cast<const double*>(p1),
+                          data_of<const T>(x), N, C, S, sp.per, sp.P);
+            launch_kernel(op, &kernels::bn_split_finish<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads), coef.as<T>(),
+                          data_of<T>(save_mean), data_of<T>(save_invstd), data_of<T>(running_mean), data_of<T>(running_var),
+                          static_cast<const double*>(p1), static_cast<const double*>(p2), data_of<const T>(weight),
+                          data_of<const T>(bias), C, N * S, sp.P, momentum, eps);
+            launch_kernel(op, &kernels::bn_split_apply<T>, grid_1d(N * C, op), dim3(block_threads(S)), data_of<T>(out),
+                          data_of<const T>(x), coef.as<const T>(), C, S);
+            return;
+        }
         launch_kernel(op, &kernels::batch_norm_channels<T>, grid_1d(C, op), dim3(block_threads(N * S)), data_of<T>(out),
                       data_of<T>(save_mean), data_of<T>(save_invstd), data_of<T>(running_mean), data_of<T>(running_var),
                       data_of<const T>(x), data_of<const T>(weight), data_of<const T>(bias), N, C, S,
@@ -353,6 +522,22 @@ void batch_norm_backward(const View& grad_x, const View& grad_weight, const View
     if (C == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
+        if (N * S >= kBatchNormSplitElements) {
+            const BnSplit sp = bn_split(N, C);
+            DeviceBuffer part(static_cast<size_t>(2 * C * sp.P) * sizeof(double));
+            DeviceBuffer coef(static_cast<size_t>(3 * C) * sizeof(double));
+            launch_kernel(op, &kernels::bn_split_backward_sums<T>, grid_1d(C * sp.P, op), dim3(block_threads(sp.per * S)),
+                          part.as<double>(), data_of<const T>(grad_out), data_of<const T>(x), data_of<const T>(mean), N, C, S,
+                          sp.per, sp.P);
+            launch_kernel(op, &kernels::bn_split_backward_finish<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads),
+                          coef.as<double>(), data_of<T>(grad_weight), data_of<T>(grad_bias), part.as<const double>(),
+                          data_of<const T>(weight), data_of<const T>(invstd), C, N * S, sp.P, static_cast<int32_t>(training));
+            if (grad_x.data != nullptr)
+                launch_kernel(op, &kernels::bn_split_backward_apply<T>, grid_1d(N * C, op), dim3(block_threads(S)),
+                              data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const T>(x), data_of<const T>(mean),
+                              coef.as<const double>(), C, S);
+            return;
+        }
         launch_kernel(op, &kernels::batch_norm_backward_channels<T>, grid_1d(C, op), dim3(block_threads(N * S)),
                       data_of<T>(grad_x), data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out),
                       data_of<const T>(x), data_of<const T>(weight), data_of<const T>(mean), data_of<const T>(invstd), N, C,

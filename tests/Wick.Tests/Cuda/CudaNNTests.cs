@@ -181,6 +181,19 @@ public class CudaNNTests
         AssertMatchesCpu(rvG, rvC, "BatchNorm running variance", Tol(dtype));
         SameWithGradients("BatchNorm evaluation", t => new NormFunction(NormFunction.Kind.Batch, true, 1e-5, false,
             t[0].Device == Gpu ? rmG : rmC, t[0].Device == Gpu ? rvG : rvC).Run(t[0], t[1], t[2]), new[] { x, w, b }, new[] { true, true, true }, Tol(dtype));
+        // 5 * 64 * 64 >= 16384 elements per channel: each channel is split into parts of whole images (one image per
+        // part here), reduced in part order, then normalised plane by plane.
+        Tensor big = Values(23, new long[] { 5, 3, 64, 64 }, dtype, -2, 4);
+        Tensor rmBigC = Values(24, new long[] { 3 }, dtype), rvBigC = Values(25, new long[] { 3 }, dtype, 0.5, 2);
+        Tensor rmBigG = rmBigC.To(Gpu), rvBigG = rvBigC.To(Gpu);
+        SameWithGradients("BatchNorm training over many elements per channel", t => new NormFunction(NormFunction.Kind.Batch, true, 1e-5, true,
+            t[0].Device == Gpu ? rmBigG : rmBigC, t[0].Device == Gpu ? rvBigG : rvBigC, 0.2).Run(t[0], t[1], t[2]), new[] { big, w, b }, new[] { true, true, true }, Tol(dtype));
+        AssertMatchesCpu(rmBigG, rmBigC, "BatchNorm over many elements: running mean", Tol(dtype));
+        AssertMatchesCpu(rvBigG, rvBigC, "BatchNorm over many elements: running variance", Tol(dtype));
+        SameWithGradients("BatchNorm evaluation over many elements per channel", t => new NormFunction(NormFunction.Kind.Batch, true, 1e-5, false,
+            t[0].Device == Gpu ? rmBigG : rmBigC, t[0].Device == Gpu ? rvBigG : rvBigC).Run(t[0], t[1], t[2]), new[] { big, w, b }, new[] { true, true, true }, Tol(dtype));
+        SameWithGradients("BatchNorm training over many elements per channel without affine parameters",
+            t => new NormFunction(NormFunction.Kind.Batch, false, 1e-5, true).Run(t[0]), new[] { big }, new[] { true }, Tol(dtype));
         Tensor image = Values(18, new long[] { 2, 3, 4, 4 }, dtype);
         SameWithGradients("BatchNorm (N, C, H, W) without affine parameters", t => new NormFunction(NormFunction.Kind.Batch, false, 1e-5, true).Run(t[0]),
             new[] { image }, new[] { true }, Tol(dtype));
