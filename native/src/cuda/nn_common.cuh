@@ -61,6 +61,44 @@ __device__ __forceinline__ A block_reduce(A v, A* slots, Op op) {
     return r;
 }
 
+// Per-channel sums over x (N, C, S) with many elements per channel: one block per channel would
+// leave most of the GPU idle, so channel c is split into P parts of whole images (part p: images
+// [p * per, min(N, (p + 1) * per))); block c * P + p writes the part's sum in double to
+// part[c * P + p], and the caller combines the parts of a channel in part order (deterministic).
+inline constexpr int64_t kChannelSplitElements = 16384;  // N * S from which the split pays
+
+struct ChannelSplit {
+    int64_t per, P;
+};
+
+// Parts per channel for about 1024 blocks in all.
+inline ChannelSplit channel_split(int64_t N, int64_t C) {
+    int64_t P = ceil_div(1024, C);
+    if (P > N) P = N;
+    if (P < 1) P = 1;
+    const int64_t per = ceil_div(N, P);
+    return ChannelSplit{per, ceil_div(N, per)};
+}
+
+namespace kernels {
+
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    channel_part_sums(double* part, const T* x, int64_t N, int64_t C, int64_t S, int64_t per, int64_t P) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x / P, p = blockIdx.x - c * P, n0 = p * per;
+    const int64_t cnt = (N - n0 < per ? N - n0 : per) * S;
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
+        const int64_t l = j / S;
+        s += static_cast<double>(x[((n0 + l) * C + c) * S + (j - l * S)]);
+    }
+    s = block_reduce(s, slots, SumOp{});
+    if (threadIdx.x == 0) part[blockIdx.x] = s;
+}
+
+}  // namespace kernels
+
 // A value of any 4-byte-multiple layout (float, double) exchanged with lane ^ mask, as 32-bit words.
 template <class A>
 __device__ __forceinline__ A shfl_xor_words(A v, int mask) {

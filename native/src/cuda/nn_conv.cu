@@ -7,6 +7,7 @@
 //   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out, in double  (one block each)
 // Every output is written by exactly one thread or block, so results are deterministic and need
 // no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
+#include "cuda/buffer.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_conv.cuh"
 #include "cuda/nn_common.cuh"
@@ -98,6 +99,16 @@ __global__ void __launch_bounds__(kThreads) channel_sum_kernel(T* gb, const T* g
     if (threadIdx.x == 0) gb[c] = static_cast<T>(acc);
 }
 
+// grad_bias[c] = the parts of channel_part_sums combined in part order; thread c.
+template <class T>
+__global__ void __launch_bounds__(kThreads) channel_sum_combine(T* gb, const double* part, int64_t C, int64_t P) {
+    const int64_t c = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (c >= C) return;
+    double acc = 0;
+    for (int64_t p = 0; p < P; ++p) acc += part[c * P + p];
+    gb[c] = static_cast<T>(acc);
+}
+
 }  // namespace kernels
 
 namespace {
@@ -162,6 +173,16 @@ void channel_sum(const View& grad_bias, const View& grad_out) {
     if (C == 0) return;
     dispatch_f32_f64(grad_bias.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
+        if (N * S >= kChannelSplitElements) {
+            // Many elements per channel (a conv bias over a large batch): split over many blocks.
+            const ChannelSplit sp = channel_split(N, C);
+            DeviceBuffer part(static_cast<size_t>(C * sp.P) * sizeof(double));
+            launch_kernel(op, &kernels::channel_part_sums<T>, grid_1d(C * sp.P, op), dim3(block_threads(sp.per * S)),
+                          part.as<double>(), data_of<const T>(grad_out), N, C, S, sp.per, sp.P);
+            launch_kernel(op, &kernels::channel_sum_combine<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads),
+                          data_of<T>(grad_bias), part.as<const double>(), C, sp.P);
+            return;
+        }
         launch_kernel(op, &kernels::channel_sum_kernel<T>, grid_1d(C, op), dim3(block_threads(N * S)), data_of<T>(grad_bias),
                       data_of<const T>(grad_out), N, C, S);
     });

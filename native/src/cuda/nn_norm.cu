@@ -210,26 +210,11 @@ __global__ void __launch_bounds__(kThreads)
 }
 
 // Batch norm with many elements per channel: one block per channel would leave most of the GPU
-// idle (32 channels of 401k elements in a CNN at batch 512), so channel c is split into P parts of
-// whole images (part p: images [p * per, min(N, (p + 1) * per))), one block per (c, p) writes its
-// double partial sums, the parts are combined per channel in part order (deterministic), and the
-// elementwise pass runs one block per (n, c) plane. part[c * P + p].
-template <class T>
-__global__ void __launch_bounds__(kThreads)
-    bn_split_sums(double* part, const T* x, int64_t N, int64_t C, int64_t S, int64_t per, int64_t P) {
-    __shared__ double slots[kThreads];
-    const int64_t c = blockIdx.x / P, p = blockIdx.x - c * P, n0 = p * per;
-    const int64_t cnt = (N - n0 < per ? N - n0 : per) * S;
-    double s = 0;
-    for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
-        const int64_t l = j / S;
-        s += static_cast<double>(x[((n0 + l) * C + c) * S + (j - l * S)]);
-    }
-    s = block_reduce(s, slots, SumOp{});
-    if (threadIdx.x == 0) part[blockIdx.x] = s;
-}
+// idle (32 channels of 401k elements in a CNN at batch 512), so each channel is split into parts
+// (channel_part_sums in nn_common.cuh), the parts are combined per channel in part order
+// (deterministic), and the elementwise pass runs one block per (n, c) plane.
 
-// part2[c * P + p] = sum of (x - mean)^2 over part p, the mean from the sums of bn_split_sums.
+// part2[c * P + p] = sum of (x - mean)^2 over part p, the mean from the sums of channel_part_sums.
 template <class T>
 __global__ void __launch_bounds__(kThreads) bn_split_centred(double* part2, const double* part, const T* x, int64_t N,
                                                              int64_t C, int64_t S, int64_t per, int64_t P) {
@@ -462,26 +447,6 @@ void layer_norm_backward(const View& grad_x, const View& grad_weight, const View
     });
 }
 
-namespace {
-
-// Channels of at least this many elements take the split batch-norm kernels.
-constexpr int64_t kBatchNormSplitElements = 16384;
-
-// Parts per channel (whole images each) for about 1024 blocks in all.
-struct BnSplit {
-    int64_t per, P;
-};
-
-BnSplit bn_split(int64_t N, int64_t C) {
-    int64_t P = ceil_div(1024, C);
-    if (P > N) P = N;
-    if (P < 1) P = 1;
-    const int64_t per = ceil_div(N, P);
-    return BnSplit{per, ceil_div(N, per)};
-}
-
-}  // namespace
-
 void batch_norm(const View& out, const View& save_mean, const View& save_invstd, const View& running_mean,
                 const View& running_var, const View& x, const View& weight, const View& bias, bool training, double momentum,
                 double eps) {
@@ -490,14 +455,14 @@ void batch_norm(const View& out, const View& save_mean, const View& save_invstd,
     if (C == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        if (training && N * S >= kBatchNormSplitElements) {
-            const BnSplit sp = bn_split(N, C);
+        if (training && N * S >= kChannelSplitElements) {
+            const ChannelSplit sp = channel_split(N, C);
             DeviceBuffer part(static_cast<size_t>(2 * C * sp.P) * sizeof(double));
             DeviceBuffer coef(static_cast<size_t>(2 * C) * sizeof(T));
             double* p1 = part.as<double>();
             double* p2 = p1 + C * sp.P;
             const dim3 parts = grid_1d(C * sp.P, op), part_threads(block_threads(sp.per * S));
-            launch_kernel(op, &kernels::bn_split_sums<T>, parts, part_threads, p1, data_of<const T>(x), N, C, S, sp.per, sp.P);
+            launch_kernel(op, &kernels::channel_part_sums<T>, parts, part_threads, p1, data_of<const T>(x), N, C, S, sp.per, sp.P);
             launch_kernel(op, &kernels::bn_split_centred<T>, parts, part_threads, p2, static_cast<const double*>(p1),
                           data_of<const T>(x), N, C, S, sp.per, sp.P);
             launch_kernel(op, &kernels::bn_split_finish<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads), coef.as<T>(),
@@ -522,8 +487,8 @@ void batch_norm_backward(const View& grad_x, const View& grad_weight, const View
     if (C == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        if (N * S >= kBatchNormSplitElements) {
-            const BnSplit sp = bn_split(N, C);
+        if (N * S >= kChannelSplitElements) {
+            const ChannelSplit sp = channel_split(N, C);
             DeviceBuffer part(static_cast<size_t>(2 * C * sp.P) * sizeof(double));
             DeviceBuffer coef(static_cast<size_t>(3 * C) * sizeof(double));
             launch_kernel(op, &kernels::bn_split_backward_sums<T>, grid_1d(C * sp.P, op), dim3(block_threads(sp.per * S)),

@@ -110,9 +110,10 @@ public class CudaNNTests
             yield return new TestCaseData(dtype, new long[] { 2, 3, 4, 4 }, new long[] { 2, 3, 1, 1 }, 1L, 0L, 1L, 1L, true).SetName($"Conv2d {dtype} 1x1 (direct kernels) matches cpu");
             // im2col + GEMM over a batch that the emulator build splits into chunks, the last one partial.
             yield return new TestCaseData(dtype, new long[] { 5, 4, 6, 6 }, new long[] { 3, 4, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} batch of 5 in column chunks matches cpu");
-            // Few taps (direct forward and input gradient) over 6 * 28 * 28 >= 4096 output positions: the weight
-            // gradient takes the GEMM path, one image per column chunk in the emulator build.
-            yield return new TestCaseData(dtype, new long[] { 6, 1, 28, 28 }, new long[] { 4, 1, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} one input channel over many positions matches cpu");
+            // Few taps (direct forward and input gradient) over 6 * 56 * 56 >= 16384 output positions: the weight
+            // gradient takes the GEMM path (one image per column chunk in the emulator build) and the bias gradient
+            // sums each channel in parts.
+            yield return new TestCaseData(dtype, new long[] { 6, 1, 56, 56 }, new long[] { 4, 1, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} one input channel over many positions matches cpu");
         }
     }
 
