@@ -164,6 +164,20 @@ internal enum wk_reduce_op : int
     WK_REDUCE_OP_COUNT = 13,
 }
 
+internal enum wk_scatter_mode : int
+{
+    WK_SCATTER_ASSIGN = 0, // duplicate indices: the last in index order wins (deterministic)
+    WK_SCATTER_ADD = 1, // duplicate indices accumulate
+}
+
+internal enum wk_pad_mode : int
+{
+    WK_PAD_CONSTANT = 0, // the value (0 when NULL); negative padding crops
+    WK_PAD_REFLECT = 1, // mirror without repeating the edge; padding < size
+    WK_PAD_REPLICATE = 2, // repeat the edge element
+    WK_PAD_CIRCULAR = 3, // wrap around; padding <= size
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct wk_cuda_device_properties
 {
@@ -530,6 +544,229 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_matmul")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
+    /// tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs.
+    /// </summary>
+    // C: wk_status wk_op_cat(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_cat")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_cat(nint* tensors, int count, int dim, nint @out, nint* result);
+
+    /// <summary>
+    /// Joins same-shape tensors along a new dimension dim (0 &lt;= dim &lt;= ndim, negative counts from the end).
+    /// </summary>
+    // C: wk_status wk_op_stack(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_stack")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_stack(nint* tensors, int count, int dim, nint @out, nint* result);
+
+    /// <summary>
+    /// Views of consecutive pieces of dim with the given sizes, which must sum to the size of dim;
+    /// results receives count handles.
+    /// </summary>
+    // C: wk_status wk_op_split(wk_tensor t, const int64_t* sizes, int32_t count, int32_t dim, wk_tensor* results)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_split")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_split(nint t, long* sizes, int count, int dim, nint* results);
+
+    /// <summary>
+    /// out = x with dim replaced by the entries of a 0-d or 1-D int64/int32 index.
+    /// </summary>
+    // C: wk_status wk_op_index_select(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_select")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_select(nint x, int dim, nint index, nint @out, nint* result);
+
+    /// <summary>
+    /// out[i][j] = x[index[i][j]][j] for dim 0 (likewise for any dim); index is int64, has x's ndim and
+    /// sizes no larger than x's outside dim; the result has index's shape.
+    /// </summary>
+    // C: wk_status wk_op_gather(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_gather")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_gather(nint x, int dim, nint index, nint @out, nint* result);
+
+    /// <summary>
+    /// x[index[i][j]][j] = src[i][j] for dim 0 (or +=, see mode); index is int64 with src's ndim and
+    /// sizes no larger than src's, nor than x's outside dim. src NULL: the scalar value instead.
+    /// </summary>
+    // C: wk_status wk_op_scatter(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor src, const wk_scalar* value, wk_scatter_mode mode, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scatter")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scatter(nint x, int dim, nint index, nint src, wk_scalar* value, wk_scatter_mode mode, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) += alpha * source.select(dim, i); index int64 or int32, 0-d or 1-D;
+    /// source has x's shape with dim of size index.numel(). alpha NULL means 1. Duplicates accumulate.
+    /// </summary>
+    // C: wk_status wk_op_index_add(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, const wk_scalar* alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_add")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_add(nint x, int dim, nint index, nint source, wk_scalar* alpha, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) = source.select(dim, i); index int64; duplicates: the last wins.
+    /// </summary>
+    // C: wk_status wk_op_index_copy(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_copy")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_copy(nint x, int dim, nint index, nint source, nint @out, nint* result);
+
+    /// <summary>
+    /// x.select(dim, index[i]) = value; index int64. The value is the scalar, or (value NULL) the
+    /// 0-d value_tensor.
+    /// </summary>
+    // C: wk_status wk_op_index_fill(wk_tensor x, int32_t dim, wk_tensor index, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_fill")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_fill(nint x, int dim, nint index, wk_scalar* value, nint value_tensor, nint @out, nint* result);
+
+    /// <summary>
+    /// Where the bool mask is true (mask and x broadcast together), the value: the scalar, or (value
+    /// NULL) the 0-d value_tensor; converted to x's dtype.
+    /// </summary>
+    // C: wk_status wk_op_masked_fill(wk_tensor x, wk_tensor mask, const wk_scalar* value, wk_tensor value_tensor, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_fill")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_fill(nint x, nint mask, wk_scalar* value, nint value_tensor, nint @out, nint* result);
+
+    /// <summary>
+    /// The 1-D tensor of the elements of x where the bool mask is true (broadcast together), row-major.
+    /// </summary>
+    // C: wk_status wk_op_masked_select(wk_tensor x, wk_tensor mask, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_select")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_select(nint x, nint mask, nint* result);
+
+    /// <summary>
+    /// Where the bool mask is true, the next element of source (row-major); source has x's dtype and
+    /// at least as many elements as the mask selects.
+    /// </summary>
+    // C: wk_status wk_op_masked_scatter(wk_tensor x, wk_tensor mask, wk_tensor source, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_masked_scatter")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_masked_scatter(nint x, nint mask, nint source, nint @out, nint* result);
+
+    /// <summary>
+    /// The (n, ndim) int64 coordinates of the nonzero elements of x, row-major (NaN counts as nonzero).
+    /// </summary>
+    // C: wk_status wk_op_nonzero(wk_tensor x, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nonzero")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nonzero(nint x, nint* result);
+
+    /// <summary>
+    /// (..., num_classes) int64 with a 1 at each class index; num_classes &lt; 0: max(index) + 1.
+    /// </summary>
+    // C: wk_status wk_op_one_hot(wk_tensor index, int64_t num_classes, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_one_hot")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_one_hot(nint index, long num_classes, nint* result);
+
+    /// <summary>
+    /// Advanced indexing by one index tensor at dim: int64/int32 (negative counts from the end; the
+    /// result has index's shape in place of dim) or bool (a mask over dims dim..dim+mask.ndim-1,
+    /// replaced by one dimension holding the selected positions in row-major order).
+    /// </summary>
+    // C: wk_status wk_op_index(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index(nint x, int dim, nint index, nint* result);
+
+    /// <summary>
+    /// In place: x[..., index, ...] = values (broadcast to the shape wk_op_index would give), or +=
+    /// when accumulate != 0 (duplicate integer indices then accumulate; otherwise the last wins).
+    /// </summary>
+    // C: wk_status wk_op_index_put_(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor values, int32_t accumulate)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_index_put_")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_index_put_(nint x, int dim, nint index, nint values, int accumulate);
+
+    /// <summary>
+    /// A copy with the order of elements reversed along each of dims (no dim twice).
+    /// </summary>
+    // C: wk_status wk_op_flip(wk_tensor x, const int32_t* dims, int32_t ndims, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_flip")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_flip(nint x, int* dims, int ndims, nint* result);
+
+    /// <summary>
+    /// A copy with elements shifted by shifts[i] along dims[i], wrapping around; ndims == 0 rolls the
+    /// flattened tensor by the single shift and restores the shape.
+    /// </summary>
+    // C: wk_status wk_op_roll(wk_tensor x, const int64_t* shifts, int32_t nshifts, const int32_t* dims, int32_t ndims, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_roll")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_roll(nint x, long* shifts, int nshifts, int* dims, int ndims, nint* result);
+
+    /// <summary>
+    /// x tiled repeats[i] times along each dimension; count &gt;= ndim, extra leading repeats add dimensions.
+    /// </summary>
+    // C: wk_status wk_op_repeat(wk_tensor x, const int64_t* repeats, int32_t count, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_repeat")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_repeat(nint x, long* repeats, int count, nint* result);
+
+    /// <summary>
+    /// The lower (tril) or upper (triu) triangle of the last two dimensions, the rest set to zero;
+    /// diagonal 0 is the main diagonal, &gt; 0 above it, &lt; 0 below it.
+    /// </summary>
+    // C: wk_status wk_op_tril(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_tril")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_tril(nint x, long diagonal, nint @out, nint* result);
+
+    // C: wk_status wk_op_triu(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_triu")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_triu(nint x, long diagonal, nint @out, nint* result);
+
+    /// <summary>
+    /// PyTorch's F.pad: pad holds (before, after) pairs for the last dimension first, then the one
+    /// before it, ...; npad is even and npad / 2 &lt;= ndim. value must be NULL unless mode is constant.
+    /// </summary>
+    // C: wk_status wk_op_pad(wk_tensor x, const int64_t* pad, int32_t npad, wk_pad_mode mode, const wk_scalar* value, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_pad(nint x, long* pad, int npad, wk_pad_mode mode, wk_scalar* value, nint* result);
+
+    /// <summary>
+    /// The gradient of wk_op_pad with respect to x: grad has the padded shape; every output position
+    /// adds into the input position it was read from (nothing for constant fill).
+    /// </summary>
+    // C: wk_status wk_op_pad_backward(wk_tensor grad, const int64_t* input_sizes, int32_t ndim, const int64_t* pad, int32_t npad, wk_pad_mode mode, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_pad_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_pad_backward(nint grad, long* input_sizes, int ndim, long* pad, int npad, wk_pad_mode mode, nint* result);
+
+    /// <summary>
+    /// Sorts along dim, always stably (equal elements keep their order, in both directions); NaN sorts
+    /// as the largest value. values may be NULL (argsort); indices are int64.
+    /// </summary>
+    // C: wk_status wk_op_sort(wk_tensor x, int32_t dim, int32_t descending, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_sort")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_sort(nint x, int dim, int descending, nint* values, nint* indices);
+
+    /// <summary>
+    /// The k largest (or smallest) elements along dim and their int64 indices, always in sorted order;
+    /// ties keep index order and NaN counts as the largest value. 0 &lt;= k &lt;= size of dim.
+    /// </summary>
+    // C: wk_status wk_op_topk(wk_tensor x, int64_t k, int32_t dim, int32_t largest, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_topk")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_topk(nint x, long k, int dim, int largest, nint* values, nint* indices);
+
+    /// <summary>
+    /// The distinct values of the flattened x in ascending order (NaNs are each distinct, placed last);
+    /// inverse (x's shape) and counts (per value) are computed only when their pointers are not NULL.
+    /// </summary>
+    // C: wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse, wk_tensor* counts)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_unique")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_unique(nint x, nint* values, nint* inverse, nint* counts);
 
     /// <summary>
     /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.

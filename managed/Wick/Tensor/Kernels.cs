@@ -8,7 +8,7 @@ namespace Wick;
 /// The choke points through which every public op reaches the native core: one per op family.
 /// Each checks the status, keeps its operands alive across the call and wraps the result.
 /// </summary>
-internal static unsafe class Kernels
+internal static unsafe partial class Kernels
 {
     public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {

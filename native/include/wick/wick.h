@@ -347,7 +347,118 @@ WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing, joining, sorting and scans                                                        */
 /* ------------------------------------------------------------------------------------------ */
-/* cat, stack, gather, scatter, index_select, masked ops, sort, topk, cumsum, ... */
+/* Lists of tensors are arrays of handles. Index tensors hold int64 (int32 is also accepted where
+ * noted, as in PyTorch); every index is checked against the size of its dimension and an index out
+ * of range fails with WK_ERR_INDEX naming the op, the index, the dimension and its size. Ops that
+ * take `x` and an optional `out` return a modified copy of x when out is NULL, and write into out
+ * when it is given (out == x updates x in place). */
+
+/* Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
+ * tensors of shape (0) are skipped, as in PyTorch. The result has the promoted dtype of all inputs. */
+WK_API wk_status wk_op_cat(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out,
+                           wk_tensor* result);
+/* Joins same-shape tensors along a new dimension dim (0 <= dim <= ndim, negative counts from the end). */
+WK_API wk_status wk_op_stack(const wk_tensor* tensors, int32_t count, int32_t dim, wk_tensor out,
+                             wk_tensor* result);
+/* Views of consecutive pieces of dim with the given sizes, which must sum to the size of dim;
+ * results receives count handles. */
+WK_API wk_status wk_op_split(wk_tensor t, const int64_t* sizes, int32_t count, int32_t dim,
+                             wk_tensor* results);
+
+/* out = x with dim replaced by the entries of a 0-d or 1-D int64/int32 index. */
+WK_API wk_status wk_op_index_select(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out,
+                                    wk_tensor* result);
+/* out[i][j] = x[index[i][j]][j] for dim 0 (likewise for any dim); index is int64, has x's ndim and
+ * sizes no larger than x's outside dim; the result has index's shape. */
+WK_API wk_status wk_op_gather(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor out, wk_tensor* result);
+
+typedef WK_ENUM(wk_scatter_mode) {
+    WK_SCATTER_ASSIGN = 0, /* duplicate indices: the last in index order wins (deterministic) */
+    WK_SCATTER_ADD = 1     /* duplicate indices accumulate */
+} wk_scatter_mode;
+
+/* x[index[i][j]][j] = src[i][j] for dim 0 (or +=, see mode); index is int64 with src's ndim and
+ * sizes no larger than src's, nor than x's outside dim. src NULL: the scalar value instead. */
+WK_API wk_status wk_op_scatter(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor src,
+                               const wk_scalar* value, wk_scatter_mode mode, wk_tensor out,
+                               wk_tensor* result);
+/* x.select(dim, index[i]) += alpha * source.select(dim, i); index int64 or int32, 0-d or 1-D;
+ * source has x's shape with dim of size index.numel(). alpha NULL means 1. Duplicates accumulate. */
+WK_API wk_status wk_op_index_add(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source,
+                                 const wk_scalar* alpha, wk_tensor out, wk_tensor* result);
+/* x.select(dim, index[i]) = source.select(dim, i); index int64; duplicates: the last wins. */
+WK_API wk_status wk_op_index_copy(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor source,
+                                  wk_tensor out, wk_tensor* result);
+/* x.select(dim, index[i]) = value; index int64. The value is the scalar, or (value NULL) the
+ * 0-d value_tensor. */
+WK_API wk_status wk_op_index_fill(wk_tensor x, int32_t dim, wk_tensor index, const wk_scalar* value,
+                                  wk_tensor value_tensor, wk_tensor out, wk_tensor* result);
+
+/* Where the bool mask is true (mask and x broadcast together), the value: the scalar, or (value
+ * NULL) the 0-d value_tensor; converted to x's dtype. */
+WK_API wk_status wk_op_masked_fill(wk_tensor x, wk_tensor mask, const wk_scalar* value,
+                                   wk_tensor value_tensor, wk_tensor out, wk_tensor* result);
+/* The 1-D tensor of the elements of x where the bool mask is true (broadcast together), row-major. */
+WK_API wk_status wk_op_masked_select(wk_tensor x, wk_tensor mask, wk_tensor* result);
+/* Where the bool mask is true, the next element of source (row-major); source has x's dtype and
+ * at least as many elements as the mask selects. */
+WK_API wk_status wk_op_masked_scatter(wk_tensor x, wk_tensor mask, wk_tensor source, wk_tensor out,
+                                      wk_tensor* result);
+/* The (n, ndim) int64 coordinates of the nonzero elements of x, row-major (NaN counts as nonzero). */
+WK_API wk_status wk_op_nonzero(wk_tensor x, wk_tensor* result);
+/* (..., num_classes) int64 with a 1 at each class index; num_classes < 0: max(index) + 1. */
+WK_API wk_status wk_op_one_hot(wk_tensor index, int64_t num_classes, wk_tensor* result);
+
+/* Advanced indexing by one index tensor at dim: int64/int32 (negative counts from the end; the
+ * result has index's shape in place of dim) or bool (a mask over dims dim..dim+mask.ndim-1,
+ * replaced by one dimension holding the selected positions in row-major order). */
+WK_API wk_status wk_op_index(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor* result);
+/* In place: x[..., index, ...] = values (broadcast to the shape wk_op_index would give), or +=
+ * when accumulate != 0 (duplicate integer indices then accumulate; otherwise the last wins). */
+WK_API wk_status wk_op_index_put_(wk_tensor x, int32_t dim, wk_tensor index, wk_tensor values,
+                                  int32_t accumulate);
+
+/* A copy with the order of elements reversed along each of dims (no dim twice). */
+WK_API wk_status wk_op_flip(wk_tensor x, const int32_t* dims, int32_t ndims, wk_tensor* result);
+/* A copy with elements shifted by shifts[i] along dims[i], wrapping around; ndims == 0 rolls the
+ * flattened tensor by the single shift and restores the shape. */
+WK_API wk_status wk_op_roll(wk_tensor x, const int64_t* shifts, int32_t nshifts, const int32_t* dims,
+                            int32_t ndims, wk_tensor* result);
+/* x tiled repeats[i] times along each dimension; count >= ndim, extra leading repeats add dimensions. */
+WK_API wk_status wk_op_repeat(wk_tensor x, const int64_t* repeats, int32_t count, wk_tensor* result);
+/* The lower (tril) or upper (triu) triangle of the last two dimensions, the rest set to zero;
+ * diagonal 0 is the main diagonal, > 0 above it, < 0 below it. */
+WK_API wk_status wk_op_tril(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result);
+WK_API wk_status wk_op_triu(wk_tensor x, int64_t diagonal, wk_tensor out, wk_tensor* result);
+
+typedef WK_ENUM(wk_pad_mode) {
+    WK_PAD_CONSTANT = 0,  /* the value (0 when NULL); negative padding crops */
+    WK_PAD_REFLECT = 1,   /* mirror without repeating the edge; padding < size */
+    WK_PAD_REPLICATE = 2, /* repeat the edge element */
+    WK_PAD_CIRCULAR = 3   /* wrap around; padding <= size */
+} wk_pad_mode;
+
+/* PyTorch's F.pad: pad holds (before, after) pairs for the last dimension first, then the one
+ * before it, ...; npad is even and npad / 2 <= ndim. value must be NULL unless mode is constant. */
+WK_API wk_status wk_op_pad(wk_tensor x, const int64_t* pad, int32_t npad, wk_pad_mode mode,
+                           const wk_scalar* value, wk_tensor* result);
+/* The gradient of wk_op_pad with respect to x: grad has the padded shape; every output position
+ * adds into the input position it was read from (nothing for constant fill). */
+WK_API wk_status wk_op_pad_backward(wk_tensor grad, const int64_t* input_sizes, int32_t ndim,
+                                    const int64_t* pad, int32_t npad, wk_pad_mode mode,
+                                    wk_tensor* result);
+
+/* Sorts along dim, always stably (equal elements keep their order, in both directions); NaN sorts
+ * as the largest value. values may be NULL (argsort); indices are int64. */
+WK_API wk_status wk_op_sort(wk_tensor x, int32_t dim, int32_t descending, wk_tensor* values,
+                            wk_tensor* indices);
+/* The k largest (or smallest) elements along dim and their int64 indices, always in sorted order;
+ * ties keep index order and NaN counts as the largest value. 0 <= k <= size of dim. */
+WK_API wk_status wk_op_topk(wk_tensor x, int64_t k, int32_t dim, int32_t largest, wk_tensor* values,
+                            wk_tensor* indices);
+/* The distinct values of the flattened x in ascending order (NaNs are each distinct, placed last);
+ * inverse (x's shape) and counts (per value) are computed only when their pointers are not NULL. */
+WK_API wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse, wk_tensor* counts);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Neural-network ops                                                                        */

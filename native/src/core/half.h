@@ -18,10 +18,10 @@ struct BFloat16 {
     explicit operator float() const { return bits_float(static_cast<uint32_t>(bits) << 16); }
 
     static uint16_t from_float(float f) {
-        uint32_t u = float_bits(f);
-        if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40);  // quiet NaN
-        uint32_t rounding = 0x7fffu + ((u >> 16) & 1u);  // round to nearest, ties to even
-        return static_cast<uint16_t>((u + rounding) >> 16);
+        const uint32_t u = float_bits(f);
+        const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;  // round to nearest, ties to even
+        const uint32_t quiet_nan = (u >> 16) | 0x40u;
+        return static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? quiet_nan : rounded);  // a select: vectorises
     }
 };
 
@@ -31,34 +31,30 @@ struct Half {
     explicit Half(float f) : bits(from_float(f)) {}
     explicit operator float() const { return to_float(bits); }
 
+    // Branch-free (the three cases are computed and selected) so conversion loops vectorise.
     static uint16_t from_float(float f) {
-        uint32_t u = float_bits(f);
-        uint32_t sign = (u >> 16) & 0x8000u;
-        uint32_t a = u & 0x7fffffffu;
-        if (a > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);       // NaN
-        if (a >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);      // overflow -> inf (65520 rounds up)
-        if (a < 0x38800000u) {
-            // Result is subnormal or zero: scale into the subnormal range with one float add, whose
-            // own round-to-nearest-even does the rounding (0.5f = 2^-1 places the half ulp at bit 0).
-            float scaled = bits_float(a) + 0.5f;
-            return static_cast<uint16_t>(sign | (float_bits(scaled) - 0x3f000000u));
-        }
-        uint32_t mant_odd = (a >> 13) & 1u;
-        a += 0xc8000fffu + mant_odd;  // rebias exponent (-112 << 23) and round to nearest even
-        return static_cast<uint16_t>(sign | (a >> 13));
+        const uint32_t u = float_bits(f);
+        const uint32_t sign = (u >> 16) & 0x8000u;
+        const uint32_t a = u & 0x7fffffffu;
+        // Normal result: rebias the exponent (-112 << 23) and round to nearest even (unsigned wrap is defined).
+        const uint32_t normal = (a + 0xc8000fffu + ((a >> 13) & 1u)) >> 13;
+        // Subnormal or zero result: one float add whose own round-to-nearest-even does the rounding
+        // (0.5f = 2^-1 places the half ulp at bit 0); meaningless but harmless for other inputs.
+        const uint32_t subnormal = float_bits(bits_float(a) + 0.5f) - 0x3f000000u;
+        uint32_t r = a < 0x38800000u ? subnormal : normal;
+        r = a >= 0x477ff000u ? 0x7c00u : r;  // overflow -> inf (65520 rounds up)
+        r = a > 0x7f800000u ? 0x7e00u : r;   // NaN
+        return static_cast<uint16_t>(sign | r);
     }
 
     static float to_float(uint16_t h) {
-        uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-        uint32_t exp = (h >> 10) & 0x1fu;
-        uint32_t mant = h & 0x3ffu;
-        if (exp == 0x1f) return bits_float(sign | 0x7f800000u | (mant << 13));  // inf / NaN
-        if (exp == 0) {
-            // zero or subnormal: mant * 2^-24
-            float v = static_cast<float>(mant) * (1.0f / 16777216.0f);
-            return sign ? -v : v;
-        }
-        return bits_float(sign | ((exp + 112) << 23) | (mant << 13));
+        const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+        const uint32_t exp = (h >> 10) & 0x1fu;
+        const uint32_t mant = h & 0x3ffu;
+        const uint32_t normal = sign | ((exp + 112) << 23) | (mant << 13);
+        const uint32_t inf_nan = sign | 0x7f800000u | (mant << 13);
+        const uint32_t subnormal = sign | float_bits(static_cast<float>(mant) * (1.0f / 16777216.0f));  // mant * 2^-24
+        return bits_float(exp == 0x1fu ? inf_nan : (exp == 0 ? subnormal : normal));
     }
 };
 

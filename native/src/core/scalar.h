@@ -26,9 +26,7 @@ struct Scalar {
     template <class T>
     T to() const {
         if (is_float()) return saturate_from_double<T>(f);
-        if constexpr (std::is_same_v<T, bool>) return i != 0;
-        else if constexpr (is_half_v<T>) return T(static_cast<float>(i));
-        else return static_cast<T>(i);
+        return convert<T>(i);
     }
 };
 

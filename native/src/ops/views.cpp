@@ -17,6 +17,10 @@ Shape view_strides(const Shape& old_sizes, const Shape& old_strides, const Shape
     Shape out;
     out.ndim = new_sizes.ndim;
     if (old_sizes.numel() == 0) return contiguous_strides(new_sizes);
+    if (old_sizes.ndim == 0) {  // one element: any strides address it (a 0-d tensor viewed as (1), (1, 1), ...)
+        for (int i = 0; i < out.ndim; ++i) out[i] = 1;
+        return out;
+    }
     int view_d = new_sizes.ndim - 1;
     int64_t chunk_base_stride = old_strides.ndim > 0 ? old_strides[old_strides.ndim - 1] : 1;
     int64_t tensor_numel = 1, view_numel = 1;

@@ -1,0 +1,273 @@
+using System;
+using Wick.Interop;
+using Wick.Native;
+
+namespace Wick;
+
+/// <summary>
+/// Choke points of the indexing, joining and sorting family. Autograd wraps these: the backward of
+/// IndexSelect / Index is IndexAdd / IndexPut(accumulate), of Gather is Scatter(Add), of Pad is PadBackward.
+/// </summary>
+internal static unsafe partial class Kernels
+{
+    public static Tensor Cat(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
+        JoinList(tensors, dim, @out, stack: false);
+
+    public static Tensor Stack(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
+        JoinList(tensors, dim, @out, stack: true);
+
+    private static Tensor JoinList(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out, bool stack)
+    {
+        var handles = new nint[tensors.Length];
+        for (int i = 0; i < tensors.Length; ++i)
+        {
+            if (tensors[i] is null) throw new ArgumentNullException(nameof(tensors), $"{(stack ? "Stack" : "Cat")}: tensor {i} is null");
+            handles[i] = tensors[i].Handle;
+        }
+        nint r;
+        fixed (nint* h = handles)
+            Ensure.Ok(stack
+                ? NativeMethods.wk_op_stack(h, handles.Length, dim, @out?.Handle ?? 0, &r)
+                : NativeMethods.wk_op_cat(h, handles.Length, dim, @out?.Handle ?? 0, &r));
+        foreach (var t in tensors) GC.KeepAlive(t);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor[] Split(Tensor x, long[] sizes, int dim)
+    {
+        var handles = new nint[sizes.Length];
+        fixed (long* s = sizes)
+        fixed (nint* h = handles)
+            Ensure.Ok(NativeMethods.wk_op_split(x.Handle, s, sizes.Length, dim, h));
+        GC.KeepAlive(x);
+        var parts = new Tensor[handles.Length];
+        for (int i = 0; i < parts.Length; ++i) parts[i] = new Tensor(handles[i]);
+        return parts;
+    }
+
+    public static Tensor IndexSelect(Tensor x, int dim, Tensor index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_index_select(x.Handle, dim, index.Handle, 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        return new Tensor(r);
+    }
+
+    public static Tensor Gather(Tensor x, int dim, Tensor index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_gather(x.Handle, dim, index.Handle, 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        return new Tensor(r);
+    }
+
+    /// <summary>src null: the scalar <paramref name="value"/> is scattered. <paramref name="out"/> == x: in place.</summary>
+    public static Tensor Scatter(Tensor x, int dim, Tensor index, Tensor? src, wk_scalar value, wk_scatter_mode mode, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_scatter(x.Handle, dim, index.Handle, src?.Handle ?? 0, src is null ? &value : null, mode, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        GC.KeepAlive(src);
+        return Wrap(r, @out);
+    }
+
+    /// <summary>alpha null means 1.</summary>
+    public static Tensor IndexAdd(Tensor x, int dim, Tensor index, Tensor source, wk_scalar? alpha, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        wk_scalar a = alpha.GetValueOrDefault();
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_index_add(x.Handle, dim, index.Handle, source.Handle, alpha is null ? null : &a, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        GC.KeepAlive(source);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor IndexCopy(Tensor x, int dim, Tensor index, Tensor source, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(source);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_index_copy(x.Handle, dim, index.Handle, source.Handle, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        GC.KeepAlive(source);
+        return Wrap(r, @out);
+    }
+
+    /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
+    public static Tensor IndexFill(Tensor x, int dim, Tensor index, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_index_fill(x.Handle, dim, index.Handle, valueTensor is null ? &value : null, valueTensor?.Handle ?? 0, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        GC.KeepAlive(valueTensor);
+        return Wrap(r, @out);
+    }
+
+    /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
+    public static Tensor MaskedFill(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_masked_fill(x.Handle, mask.Handle, valueTensor is null ? &value : null, valueTensor?.Handle ?? 0, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(mask);
+        GC.KeepAlive(valueTensor);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor MaskedSelect(Tensor x, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_masked_select(x.Handle, mask.Handle, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(mask);
+        return new Tensor(r);
+    }
+
+    public static Tensor MaskedScatter(Tensor x, Tensor mask, Tensor source, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(source);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_masked_scatter(x.Handle, mask.Handle, source.Handle, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(mask);
+        GC.KeepAlive(source);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor Nonzero(Tensor x)
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_nonzero(x.Handle, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    public static Tensor OneHot(Tensor index, long numClasses)
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_one_hot(index.Handle, numClasses, &r));
+        GC.KeepAlive(index);
+        return new Tensor(r);
+    }
+
+    /// <summary>Advanced indexing by one int64/int32 or bool index tensor at <paramref name="dim"/>.</summary>
+    public static Tensor Index(Tensor x, int dim, Tensor index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_index(x.Handle, dim, index.Handle, &r));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        return new Tensor(r);
+    }
+
+    /// <summary>In place: x[..., index, ...] = values (or += when accumulating).</summary>
+    public static void IndexPut(Tensor x, int dim, Tensor index, Tensor values, bool accumulate)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(values);
+        Ensure.Ok(NativeMethods.wk_op_index_put_(x.Handle, dim, index.Handle, values.Handle, accumulate ? 1 : 0));
+        GC.KeepAlive(x);
+        GC.KeepAlive(index);
+        GC.KeepAlive(values);
+    }
+
+    public static Tensor Flip(Tensor x, int[] dims)
+    {
+        nint r;
+        fixed (int* d = dims) Ensure.Ok(NativeMethods.wk_op_flip(x.Handle, d, dims.Length, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    /// <summary>An empty <paramref name="dims"/> rolls the flattened tensor by the single shift.</summary>
+    public static Tensor Roll(Tensor x, long[] shifts, int[] dims)
+    {
+        nint r;
+        fixed (long* s = shifts)
+        fixed (int* d = dims)
+            Ensure.Ok(NativeMethods.wk_op_roll(x.Handle, s, shifts.Length, d, dims.Length, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    public static Tensor Repeat(Tensor x, long[] repeats)
+    {
+        nint r;
+        fixed (long* p = repeats) Ensure.Ok(NativeMethods.wk_op_repeat(x.Handle, p, repeats.Length, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    public static Tensor Triangle(Tensor x, long diagonal, bool upper, Tensor? @out = null)
+    {
+        nint r;
+        Ensure.Ok(upper
+            ? NativeMethods.wk_op_triu(x.Handle, diagonal, @out?.Handle ?? 0, &r)
+            : NativeMethods.wk_op_tril(x.Handle, diagonal, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(x);
+        return Wrap(r, @out);
+    }
+
+    /// <summary>value null: no value (required for the non-constant modes; constant then pads with 0).</summary>
+    public static Tensor Pad(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value)
+    {
+        wk_scalar v = value.GetValueOrDefault();
+        nint r;
+        fixed (long* p = pad)
+            Ensure.Ok(NativeMethods.wk_op_pad(x.Handle, p, pad.Length, (wk_pad_mode)mode, value is null ? null : &v, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    /// <summary>The gradient of <see cref="Pad"/> with respect to its input of shape <paramref name="inputShape"/>.</summary>
+    public static Tensor PadBackward(Tensor grad, long[] inputShape, long[] pad, PaddingMode mode)
+    {
+        nint r;
+        fixed (long* s = inputShape)
+        fixed (long* p = pad)
+            Ensure.Ok(NativeMethods.wk_op_pad_backward(grad.Handle, s, inputShape.Length, p, pad.Length, (wk_pad_mode)mode, &r));
+        GC.KeepAlive(grad);
+        return new Tensor(r);
+    }
+
+    /// <summary>Stable sort; values are not materialised for the caller when <paramref name="wantValues"/> is false.</summary>
+    public static (Tensor? Values, Tensor Indices) Sort(Tensor x, int dim, bool descending, bool wantValues = true)
+    {
+        nint v = 0, i;
+        Ensure.Ok(NativeMethods.wk_op_sort(x.Handle, dim, descending ? 1 : 0, wantValues ? &v : null, &i));
+        GC.KeepAlive(x);
+        return (wantValues ? new Tensor(v) : null, new Tensor(i));
+    }
+
+    public static (Tensor Values, Tensor Indices) TopK(Tensor x, long k, int dim, bool largest)
+    {
+        nint v, i;
+        Ensure.Ok(NativeMethods.wk_op_topk(x.Handle, k, dim, largest ? 1 : 0, &v, &i));
+        GC.KeepAlive(x);
+        return (new Tensor(v), new Tensor(i));
+    }
+
+    public static (Tensor Values, Tensor? Inverse, Tensor? Counts) Unique(Tensor x, bool inverse, bool counts)
+    {
+        nint v, inv = 0, c = 0;
+        Ensure.Ok(NativeMethods.wk_op_unique(x.Handle, &v, inverse ? &inv : null, counts ? &c : null));
+        GC.KeepAlive(x);
+        return (new Tensor(v), inverse ? new Tensor(inv) : null, counts ? new Tensor(c) : null);
+    }
+}
