@@ -60,7 +60,7 @@ public sealed class OnnxModule : IDisposable
         var initializers = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            using var external = source.ExternalDataDirectory is null ? null : new ExternalData(source, options.MaxExternalDataBytes);
+            using var external = new ExternalData(source, options.MaxExternalDataBytes);
             foreach (TensorProto t in def.Graph.Initializers)
             {
                 Tensor value = TensorDecoder.Decode(t, $"initializer '{OnnxSource.Text(t.Name)}'", source, external);

@@ -59,13 +59,34 @@ internal static unsafe class TensorDecoder
         if (places > 1)
             throw source.Error($"{what} has its data in more than one place ({Places(t.HasRawData, typed, isExternal)}); a tensor keeps it in exactly one");
 
+        // Every size is checked against the bytes really there before the tensor is allocated.
+        (Microsoft.Win32.SafeHandles.SafeFileHandle? Handle, long Offset) file = default;
+        if (t.HasRawData)
+        {
+            if (t.RawData.Length != bytes)
+                throw source.Error($"{what}: raw_data holds {t.RawData.Length} bytes, but dims [{string.Join(", ", t.Dims)}] of {OnnxDTypes.Name(t.DataType)} need {bytes}");
+        }
+        else if (isExternal)
+        {
+            if (external is null)
+                throw source.Error($"{what} is stored in an external file, which is not allowed here (a tensor file has no folder to read it from)");
+            file = external.Locate(t, what, bytes);
+        }
+        else if (typed is not null)
+        {
+            CheckTyped(t, dtype, count, typed, typedCount, what, source);
+        }
+        else if (count != 0)
+        {
+            throw source.Error($"{what} has {count} elements but no data (no raw_data, typed data or external data)");
+        }
+
         Tensor result = Tensor.Empty(shape, dtype);
         try
         {
-            if (t.HasRawData) FromRaw(t, result, bytes, what, source);
-            else if (isExternal) FromExternal(t, result, bytes, what, source, external);
-            else if (typed is not null) FromTyped(t, result, dtype, count, typed, typedCount, what, source);
-            else if (count != 0) throw source.Error($"{what} has {count} elements but no data (no raw_data, typed data or external data)");
+            if (t.HasRawData) FromRaw(t, result, bytes);
+            else if (isExternal) FromExternal(file.Handle, file.Offset, result, bytes, what, source);
+            else if (typed is not null) FromTyped(t, result, dtype, what, source);
             if (dtype == DType.Bool) CheckBooleans(result, bytes, what, source);
             return result;
         }
@@ -99,20 +120,14 @@ internal static unsafe class TensorDecoder
         return name;
     }
 
-    private static void FromRaw(TensorProto t, Tensor result, long bytes, string what, OnnxSource source)
+    private static void FromRaw(TensorProto t, Tensor result, long bytes)
     {
-        ReadOnlySpan<byte> raw = t.RawData.Span;
-        if (raw.Length != bytes)
-            throw source.Error($"{what}: raw_data holds {raw.Length} bytes, but dims [{string.Join(", ", t.Dims)}] of {OnnxDTypes.Name(t.DataType)} need {bytes}");
-        if (bytes > 0) raw.CopyTo(new Span<byte>(TensorBytes.Pointer(result), raw.Length));
+        if (bytes > 0) t.RawData.Span.CopyTo(new Span<byte>(TensorBytes.Pointer(result), (int)bytes));
         GC.KeepAlive(result);
     }
 
-    private static void FromExternal(TensorProto t, Tensor result, long bytes, string what, OnnxSource source, ExternalData? external)
+    private static void FromExternal(Microsoft.Win32.SafeHandles.SafeFileHandle? handle, long offset, Tensor result, long bytes, string what, OnnxSource source)
     {
-        if (external is null)
-            throw source.Error($"{what} is stored in an external file, which is not allowed here (a tensor file, or a model read without a folder)");
-        var (handle, offset) = external.Locate(t, what, bytes);
         if (handle is null) return;
         byte* p = TensorBytes.Pointer(result);
         for (long done = 0; done < bytes;)
@@ -125,19 +140,44 @@ internal static unsafe class TensorDecoder
         GC.KeepAlive(result);
     }
 
-    private static void FromTyped(TensorProto t, Tensor result, DType dtype, long count, string field, long typedCount, string what, OnnxSource source)
+    private static string TypedField(DType dtype) => dtype switch
     {
-        string expected = dtype switch
-        {
-            DType.Float32 => "float_data",
-            DType.Float64 => "double_data",
-            DType.Int64 => "int64_data",
-            _ => "int32_data",
-        };
+        DType.Float32 => "float_data",
+        DType.Float64 => "double_data",
+        DType.Int64 => "int64_data",
+        _ => "int32_data",
+    };
+
+    private static void CheckTyped(TensorProto t, DType dtype, long count, string field, long typedCount, string what, OnnxSource source)
+    {
+        string expected = TypedField(dtype);
         if (field != expected)
             throw source.Error($"{what} is {OnnxDTypes.Name(t.DataType)} but its values are in {field}; that type's values belong in {expected}");
         if (typedCount != count)
             throw source.Error($"{what}: {field} holds {typedCount} values, but dims [{string.Join(", ", t.Dims)}] need {count}");
+        if (dtype is DType.Float32 or DType.Float64 or DType.Int64 or DType.Int32) return;
+        // Narrow types travel in int32_data, one value per element: INT16/INT8/UINT8/BOOL as numbers,
+        // FLOAT16/BFLOAT16 as their 16-bit patterns. Each must fit.
+        (long lo, long hi) = Range(dtype);
+        for (int i = 0; i < t.Int32Data.Count; ++i)
+        {
+            int v = t.Int32Data[i];
+            if (v < lo || v > hi)
+                throw source.Error($"{what} is {OnnxDTypes.Name(t.DataType)} but int32_data[{i}] is {v}, outside [{lo}, {hi}]");
+        }
+    }
+
+    private static (long, long) Range(DType dtype) => dtype switch
+    {
+        DType.Int16 => (short.MinValue, short.MaxValue),
+        DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        DType.UInt8 => (0, 255),
+        DType.Bool => (0, 1),
+        _ => (0, ushort.MaxValue),
+    };
+
+    private static void FromTyped(TensorProto t, Tensor result, DType dtype, string what, OnnxSource source)
+    {
         byte* p = TensorBytes.Pointer(result);
         switch (dtype)
         {
@@ -146,22 +186,10 @@ internal static unsafe class TensorDecoder
             case DType.Int64: CopyAll(t.Int64Data, (long*)p); break;
             case DType.Int32: CopyAll(t.Int32Data, (int*)p); break;
             default:
-                // Narrow types travel in int32_data, one value per element: INT16/INT8/UINT8/BOOL as numbers,
-                // FLOAT16/BFLOAT16 as their 16-bit patterns. Each must fit.
-                (long lo, long hi) = dtype switch
-                {
-                    DType.Int16 => (short.MinValue, short.MaxValue),
-                    DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
-                    DType.UInt8 => (0, 255),
-                    DType.Bool => (0, 1),
-                    _ => (0, ushort.MaxValue),
-                };
                 int size = dtype.ElementSize();
                 for (int i = 0; i < t.Int32Data.Count; ++i)
                 {
                     int v = t.Int32Data[i];
-                    if (v < lo || v > hi)
-                        throw source.Error($"{what} is {OnnxDTypes.Name(t.DataType)} but int32_data[{i}] is {v}, outside [{lo}, {hi}]");
                     if (size == 1) p[i] = (byte)v;
                     else ((ushort*)p)[i] = (ushort)v;
                 }

@@ -16,6 +16,208 @@ internal static class ShapeOps
         t["Unsqueeze"] = Unsqueeze;
         t["Shape"] = Shape;
         t["Constant"] = Constant;
+        t["Concat"] = Concat;
+        t["Gather"] = Gather;
+        t["Slice"] = Slice;
+        t["Expand"] = Expand;
+        t["Tile"] = Tile;
+        t["Split"] = Split;
+        t["ConstantOfShape"] = ConstantOfShape;
+        t["Range"] = Range;
+    }
+
+    private static Kernel Concat(NodeContext c)
+    {
+        c.Arity(1, int.MaxValue);
+        long axis = c.IntRequired("axis");
+        return ins =>
+        {
+            Tensor[] xs = ins.Select(x => x!).ToArray();
+            return new[] { Tensor.Cat(xs, c.Axis(axis, xs[0].Dim)) };
+        };
+    }
+
+    /// <summary>out = data.shape[:axis] + indices.shape + data.shape[axis+1:]; negative indices count from the end.</summary>
+    private static Kernel Gather(NodeContext c)
+    {
+        c.Arity(2, 2);
+        long axis = c.Int("axis", 0);
+        return ins =>
+        {
+            Tensor data = ins[0]!, indices = ins[1]!;
+            if (indices.DType is not (DType.Int64 or DType.Int32))
+                throw new DTypeException($"{c.Name}: indices must be int32 or int64, got {indices.DType}");
+            int a = c.Axis(axis, data.Dim);
+            long size = data.Size(a);
+            using Tensor flat = indices.Reshape(-1);
+            using Tensor idx64 = flat.To(DType.Int64);
+            using Tensor negative = idx64.Lt(0.0);
+            using Tensor mask = negative.To(DType.Int64);
+            using Tensor shift = mask.Mul(size);
+            using Tensor fixedIdx = idx64.Add(shift);
+            using Tensor picked = data.IndexSelect(a, fixedIdx);
+            long[] ds = data.Shape;
+            long[] shape = ds[..a].Concat(indices.Shape).Concat(ds[(a + 1)..]).ToArray();
+            return new[] { picked.Reshape(shape) };
+        };
+    }
+
+    /// <summary>
+    /// Slice(data, starts, ends, axes?, steps?): per axis, start and end are clamped as ONNX says ([0, dim] for a
+    /// positive step, [-1, dim - 1] for a negative one); a negative step reads backwards (a flip, then a forward slice).
+    /// </summary>
+    private static Kernel Slice(NodeContext c)
+    {
+        if (c.Opset < 10) throw c.NotSupported("Slice with attributes (opset < 10) is not implemented");
+        c.Arity(3, 5);
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            long[] starts = Values.Longs(ins[1]!, c, "starts"), ends = Values.Longs(ins[2]!, c, "ends");
+            long[] axes = ins.Length > 3 && ins[3] is { } ax ? Values.Longs(ax, c, "axes") : Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray();
+            long[] steps = ins.Length > 4 && ins[4] is { } st ? Values.Longs(st, c, "steps") : Enumerable.Repeat(1L, starts.Length).ToArray();
+            if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+                throw new ShapeMismatchException($"{c.Name}: starts, ends, axes and steps must have one entry per sliced axis; got {starts.Length}, {ends.Length}, {axes.Length}, {steps.Length}");
+            Tensor r = GraphRunner.Alias(x);
+            try
+            {
+                var seen = new HashSet<int>();
+                for (int i = 0; i < starts.Length; ++i)
+                {
+                    int a = c.Axis(axes[i], x.Dim, "axes");
+                    if (!seen.Add(a)) throw new ArgumentException($"{c.Name}: axis {a} is sliced twice");
+                    long dim = r.Size(a), step = steps[i];
+                    if (step == 0) throw new ArgumentException($"{c.Name}: step 0 on axis {a}");
+                    long s = starts[i], e = ends[i];
+                    if (s < 0) s += dim;
+                    if (e < 0) e += dim;
+                    Tensor next;
+                    if (step > 0)
+                    {
+                        s = Math.Clamp(s, 0, dim);
+                        e = Math.Clamp(e, 0, dim);
+                        next = r.Slice(a, s, Math.Max(s, e), step);
+                    }
+                    else
+                    {
+                        // Backwards from s (clamped to [-1, dim-1]) down to e (exclusive): in the flipped tensor,
+                        // index i is dim-1-i, so this is a forward slice from dim-1-s to dim-1-e.
+                        s = Math.Clamp(s, -1, dim - 1);
+                        e = Math.Clamp(e, -1, dim - 1);
+                        using Tensor flipped = r.Flip(a);
+                        long fs = dim - 1 - s, fe = dim - 1 - e;
+                        next = flipped.Slice(a, fs, Math.Max(fs, fe), -step);
+                    }
+                    r.Dispose();
+                    r = next;
+                }
+                return new[] { r };
+            }
+            catch
+            {
+                r.Dispose();
+                throw;
+            }
+        };
+    }
+
+    /// <summary>Expand broadcasts both ways: the result shape is the broadcast of the input's shape and the given one.</summary>
+    private static Kernel Expand(NodeContext c)
+    {
+        c.Arity(2, 2);
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            long[] shape = Values.Longs(ins[1]!, c, "shape");
+            long[] s = x.Shape;
+            int n = Math.Max(s.Length, shape.Length);
+            var target = new long[n];
+            for (int i = 0; i < n; ++i)
+            {
+                long a = i - (n - s.Length) >= 0 ? s[i - (n - s.Length)] : 1;
+                long b = i - (n - shape.Length) >= 0 ? shape[i - (n - shape.Length)] : 1;
+                if (a != b && a != 1 && b != 1)
+                    throw new ShapeMismatchException($"{c.Name}: input shape {NodeContext.List(s)} does not broadcast to {NodeContext.List(shape)}");
+                target[i] = a == 1 ? b : a;
+            }
+            using Tensor view = x.Expand(target);
+            return new[] { view.Contiguous() };
+        };
+    }
+
+    private static Kernel Tile(NodeContext c)
+    {
+        c.Arity(2, 2);
+        return ins =>
+        {
+            long[] repeats = Values.Longs(ins[1]!, c, "repeats");
+            if (repeats.Length != ins[0]!.Dim)
+                throw new ShapeMismatchException($"{c.Name}: repeats has {repeats.Length} entries for a rank-{ins[0]!.Dim} input");
+            return new[] { ins[0]!.Repeat(repeats) };
+        };
+    }
+
+    private static Kernel Split(NodeContext c)
+    {
+        bool splitAsInput = c.Opset >= 13;
+        c.Arity(1, splitAsInput ? 2 : 1, 1, int.MaxValue);
+        long axis = c.Int("axis", 0);
+        long[]? attr = splitAsInput ? null : c.Ints("split");
+        long? numOutputs = c.Opset >= 18 ? c.IntOrNull("num_outputs") : null;
+        int outputs = c.OutputCount;
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            int a = c.Axis(axis, x.Dim);
+            long dim = x.Size(a);
+            long[]? sizes = splitAsInput ? (ins.Length > 1 && ins[1] is { } sp ? Values.Longs(sp, c, "split") : null) : attr;
+            if (sizes is null)
+            {
+                // Equal parts; with num_outputs (opset 18) the last part may be smaller.
+                long parts = numOutputs ?? outputs;
+                long each = numOutputs is null ? dim / parts : (dim + parts - 1) / parts;
+                if (numOutputs is null && dim % parts != 0)
+                    throw new ShapeMismatchException($"{c.Name}: dimension {a} of size {dim} does not split into {parts} equal parts");
+                sizes = Enumerable.Range(0, (int)parts).Select(i => Math.Min(each, Math.Max(0, dim - i * each))).ToArray();
+            }
+            if (sizes.Length != outputs || sizes.Sum() != dim || sizes.Any(v => v < 0))
+                throw new ShapeMismatchException($"{c.Name}: split sizes {NodeContext.List(sizes)} must be {outputs} non-negative sizes adding up to {dim}");
+            Tensor[] parts2 = x.Split(sizes, a);
+            return parts2.Select(p => (Tensor?)p).ToArray();
+        };
+    }
+
+    private static Kernel ConstantOfShape(NodeContext c)
+    {
+        c.Arity(1, 1);
+        double value = 0;
+        DType dtype = DType.Float32;
+        if (c.TensorAttribute("value") is { } proto)
+        {
+            using Tensor v = Loading.TensorDecoder.Decode(proto, $"{c.Name}, attribute 'value'", c.Source, null);
+            if (v.NumberOfElements != 1) throw c.Error("attribute 'value' must hold one element");
+            dtype = v.DType;
+            using Tensor d = v.To(DType.Float64);
+            value = d.ToArray<double>()[0];
+        }
+        return ins =>
+        {
+            long[] shape = Values.Longs(ins[0]!, c, "shape");
+            if (shape.Any(v => v < 0)) throw new ShapeMismatchException($"{c.Name}: shape {NodeContext.List(shape)} has a negative entry");
+            return new[] { Tensor.Full(shape, value, dtype) };
+        };
+    }
+
+    private static Kernel Range(NodeContext c)
+    {
+        c.Arity(3, 3);
+        return ins =>
+        {
+            DType t = ins[0]!.DType;
+            double start = Values.Scalar(ins[0]!, c, "start"), limit = Values.Scalar(ins[1]!, c, "limit"), delta = Values.Scalar(ins[2]!, c, "delta");
+            if (delta == 0) throw new ArgumentException($"{c.Name}: delta is 0");
+            return new[] { Tensor.Arange(start, limit, delta, t) };
+        };
     }
 
     private static Kernel Reshape(NodeContext c)
