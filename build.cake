@@ -110,6 +110,12 @@ Task("CudaEmuTest")
     .Description("Runs the Cuda test category against libwick_cuda built on the CPU emulator (WICK_CUDA=EMULATE).")
     .Does(() => Run("dotnet", $"test --project tests/Wick.Tests/Wick.Tests.csproj -c {configuration} -p:WickNativeConfig=CudaEmu -- --filter TestCategory=Cuda"));
 
+Task("Bench")
+    .Description("Runs everything in bench/: Wick.Bench (kernels, 1 and 2 threads, PyTorch measured in the same run) and the startup bench; writes artifacts/bench/*.json.")
+    .IsDependentOn("Native")
+    .IsDependentOn("BenchStartup")
+    .Does(() => Run("dotnet", $"run --project bench/Wick.Bench -c {configuration} -- --threads 1,2"));
+
 Task("Pack")
     .Description("Packs Wick, Wick.FSharp, Wick.Runtime.<rid>, Wick.Cpu (and Wick.Runtime.Cuda.<rid> where libwick_cuda was built) into artifacts/packages.")
     .IsDependentOn("Native")
@@ -190,31 +196,49 @@ Task("CheckSymbols")
     Information("CheckSymbols: the runtime needs nothing beyond glibc 2.28.");
 });
 
+// fsi resolves packages into NUGET_PACKAGES and caches resolutions in ~/.packagemanagement: both are
+// cleared (once per Cake run) so scripts see the packages packed now, not an earlier 0.1.0.
+var fsiNuget = artifacts.Combine("examples/fsi-nuget");
+var fsiRunners = artifacts.Combine("examples/fsi");
+bool fsiCleared = false;
+
+void ClearFsiCaches()
+{
+    if (fsiCleared) return;
+    fsiCleared = true;
+    if (DirectoryExists(fsiNuget)) DeleteDirectory(fsiNuget, new DeleteDirectorySettings { Recursive = true });
+    var fsiCache = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".packagemanagement", "nuget");
+    if (System.IO.Directory.Exists(fsiCache)) System.IO.Directory.Delete(fsiCache, recursive: true);
+    EnsureDirectoryExists(fsiRunners);
+}
+
+// Runs an F# script against the packed packages: `#i` takes an absolute feed path only, so a one-line runner
+// adds it and #loads the script unchanged.
+void RunFsx(FilePath script, IDictionary<string, string> extraEnv = null)
+{
+    ClearFsiCaches();
+    var runner = fsiRunners.CombineWithFilePath(script.GetFilename());
+    System.IO.File.WriteAllText(runner.FullPath, $"#i \"nuget: {packages.FullPath}\"\n#load \"{MakeAbsolute(script).FullPath}\"\n");
+    var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = fsiNuget.FullPath };
+    if (extraEnv != null) foreach (var kv in extraEnv) env[kv.Key] = kv.Value;
+    Run("dotnet", $"fsi \"{runner}\"", env);
+}
+
+// examples/train.fsx sized for CI: the embedded digits, 10 epochs, and a stated accuracy it must reach.
+var trainCiEnv = new Dictionary<string, string> { ["WICK_DIGITS"] = "1", ["WICK_EPOCHS"] = "10", ["WICK_MIN_ACCURACY"] = "0.90" };
+
 Task("Examples")
-    .Description("Runs the F# scripts in examples/ with dotnet fsi against the freshly packed packages (fsi's caches cleared first).")
+    .Description("Runs the F# scripts in examples/ with dotnet fsi against the freshly packed packages (train.fsx CI-sized), and the C# Train twin.")
     .IsDependentOn("Pack")
     .Does(() =>
 {
-    // fsi resolves packages into NUGET_PACKAGES and caches resolutions in ~/.packagemanagement: both are
-    // cleared so the scripts see the packages packed now, not an earlier 0.1.0.
-    var nugetRoot = artifacts.Combine("examples/fsi-nuget");
-    if (DirectoryExists(nugetRoot)) DeleteDirectory(nugetRoot, new DeleteDirectorySettings { Recursive = true });
-    var fsiCache = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".packagemanagement", "nuget");
-    if (System.IO.Directory.Exists(fsiCache)) System.IO.Directory.Delete(fsiCache, recursive: true);
-    var runners = artifacts.Combine("examples/fsi");
-    EnsureDirectoryExists(runners);
-    var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = nugetRoot.FullPath };
-    // `#i` takes an absolute feed path only: a one-line runner adds it and #loads the example unchanged.
     foreach (var script in GetFiles("examples/*.fsx").OrderBy(f => f.FullPath))
-    {
-        var runner = runners.CombineWithFilePath(script.GetFilename());
-        System.IO.File.WriteAllText(runner.FullPath, $"#i \"nuget: {packages.FullPath}\"\n#load \"{script.FullPath}\"\n");
-        Run("dotnet", $"fsi \"{runner}\"", env);
-    }
+        RunFsx(script, script.GetFilename().ToString() == "train.fsx" ? trainCiEnv : null);
+    Run("dotnet", $"run --project examples/Train -c {configuration} -- --digits --epochs 10 --min-accuracy 0.90");
     // With the managed package alone (its own package folder), the error must name the runtime package.
     var bareRoot = artifacts.Combine("examples/fsi-nuget-bare");
     if (DirectoryExists(bareRoot)) DeleteDirectory(bareRoot, new DeleteDirectorySettings { Recursive = true });
-    var bare = runners.CombineWithFilePath("missing-runtime.fsx");
+    var bare = fsiRunners.CombineWithFilePath("missing-runtime.fsx");
     System.IO.File.WriteAllText(bare.FullPath, $"#i \"nuget: {packages.FullPath}\"\n#load \"{MakeAbsolute(File("tests/packaging/missing-runtime.fsx")).FullPath}\"\n");
     Run("dotnet", $"fsi \"{bare}\"", new Dictionary<string, string> { ["NUGET_PACKAGES"] = bareRoot.FullPath });
 
@@ -222,7 +246,7 @@ Task("Examples")
     long bytes = 0;
     foreach (var dir in new[] { "wick", "wick.cpu", "wick.fsharp", "wick.runtime.linux-x64", "fsharp.core" })
     {
-        var path = nugetRoot.Combine(dir);
+        var path = fsiNuget.Combine(dir);
         if (!DirectoryExists(path)) continue;
         long size = GetFiles($"{path}/**/*").Sum(f => new System.IO.FileInfo(f.FullPath).Length);
         Information($"restored {dir,-26} {size / 1024.0 / 1024.0,7:F2} MB");
@@ -310,8 +334,9 @@ Task("Fuzz")
 });
 
 Task("Demo")
-    .Description("The main job: builds everything and runs the quickstart against the packed packages.")
+    .Description("The main job: packs the packages and runs examples/train.fsx against them: a small CNN on Fashion-MNIST " +
+                 "(/usr/share/datasets/fashion-mnist, or WICK_DATA=<dir>), else on the embedded 8x8 digits.")
     .IsDependentOn("Pack")
-    .Does(() => Run("dotnet", "run --project examples/Quickstart -c Release"));
+    .Does(() => RunFsx(File("examples/train.fsx")));
 
 RunTarget(target);

@@ -8,6 +8,10 @@ set(WICK_GLIBC_WRAPPED_SYMBOLS
   exp log pow exp2 log2                              # libm, new versions in 2.29
   dlopen dlsym dlerror dladdr                        # moved into libc in 2.34
   pthread_once __pthread_key_create                  # moved into libc in 2.34
+  pthread_create pthread_join pthread_detach          # the CPU thread pool (std::thread), 2.34
+  pthread_key_create pthread_key_delete              # libstdc++ thread support, 2.34
+  pthread_getspecific pthread_setspecific
+  pthread_mutex_trylock                              # std::mutex::try_lock, 2.34
   __libc_single_threaded                             # 2.32, read by libstdc++
   arc4random                                         # 2.36, std::random_device in libstdc++
   _dl_find_object)                                   # 2.35, the static unwinder

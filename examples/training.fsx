@@ -1,5 +1,4 @@
-// Training: fits y = 3x - 2 + noise by linear regression with hand-written gradient steps.
-// (When autograd lands, `loss.Backward()` replaces the two gradient lines.)
+// Training: fits y = 3x - 2 + noise by linear regression; autograd computes the gradients.
 #r "nuget: Wick.Cpu, 0.1.0"
 
 open Wick
@@ -15,8 +14,8 @@ let x, y =
     let y = x |> Tensor.mul 3.0f |> Tensor.sub 2.0f |> Tensor.add noise
     scope.MoveOut x, scope.MoveOut y
 
-let mutable w = Tensor.zeros [ 1; 1 ]
-let mutable b = Tensor.zeros [ 1 ]
+let w = Tensor.zeros [ 1; 1 ] |> Tensor.requiresGrad   // parameters: leaves that require grad
+let b = Tensor.zeros [ 1 ] |> Tensor.requiresGrad
 let lr = 0.1f
 
 for step in 1 .. 200 do
@@ -24,14 +23,13 @@ for step in 1 .. 200 do
     let pred = (x |> Tensor.matmul w) + b
     let err = pred - y                                                           // (n, 1)
     let loss = err * err |> Tensor.mean
-    // d loss / d w = 2/n * x^T err ; d loss / d b = 2/n * sum(err)
-    let gw = (x.T |> Tensor.matmul err) |> Tensor.mul (2.0f / float32 n)
-    let gb = err |> Tensor.sumDim 0 |> Tensor.mul (2.0f / float32 n)
-    let oldW, oldB = w, b
-    w <- scope.MoveOut(w - gw * lr)
-    b <- scope.MoveOut(b - gb * lr)
-    oldW.Dispose()
-    oldB.Dispose()
+    loss.Backward()                                                              // fills w.Grad and b.Grad
+    do
+        use _ = Autograd.NoGrad()                                                // the update is not recorded
+        w.SubInPlace(w.Grad * lr) |> ignore
+        b.SubInPlace(b.Grad * lr) |> ignore
+    w.Grad <- null                                                               // zero_grad: frees the gradients
+    b.Grad <- null
     if step % 50 = 0 then printfn "step %3d  loss %.5f" step (Tensor.item<float32> loss)
 
 let wFit = w |> Tensor.item<float32>

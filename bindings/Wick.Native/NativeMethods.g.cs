@@ -146,6 +146,20 @@ internal enum wk_binary_op : int
     WK_BINARY_OP_COUNT = 23,
 }
 
+/// <summary>
+/// Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+/// tensor operands (where: of b and c only).
+/// </summary>
+internal enum wk_ternary_op : int
+{
+    WK_TERNARY_WHERE = 0, // a ? b : c, with a a bool tensor
+    WK_TERNARY_LERP = 1, // a + w (b - a), w = c, or the scalar s when c is NULL; floating only
+    WK_TERNARY_ADDCMUL = 2, // a + s b c
+    WK_TERNARY_ADDCDIV = 3, // a + s b / c; floating only
+    WK_TERNARY_CLAMP = 4, // min(max(a, b), c); b or c may be NULL (no bound); NaN propagates
+    WK_TERNARY_OP_COUNT = 5,
+}
+
 internal enum wk_reduce_op : int
 {
     WK_REDUCE_SUM = 0,
@@ -155,13 +169,20 @@ internal enum wk_reduce_op : int
     WK_REDUCE_MIN = 4, // amin: values only
     WK_REDUCE_VAR = 5, // param = correction
     WK_REDUCE_STD = 6, // param = correction
-    WK_REDUCE_NORM = 7, // param = p (1, 2, or infinity)
+    WK_REDUCE_NORM = 7, // param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p)
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
     WK_REDUCE_ARGMAX = 11, // one dim, or all dims of the flattened tensor
     WK_REDUCE_ARGMIN = 12,
     WK_REDUCE_OP_COUNT = 13,
+}
+
+internal enum wk_scan_op : int
+{
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2,
 }
 
 internal enum wk_scatter_mode : int
@@ -176,6 +197,100 @@ internal enum wk_pad_mode : int
     WK_PAD_REFLECT = 1, // mirror without repeating the edge; padding < size
     WK_PAD_REPLICATE = 2, // repeat the edge element
     WK_PAD_CIRCULAR = 3, // wrap around; padding <= size
+}
+
+/// <summary>
+/// How a loss reduces its per-element values.
+/// </summary>
+internal enum wk_reduction : int
+{
+    WK_REDUCTION_NONE = 0,
+    WK_REDUCTION_MEAN = 1, // weighted mean: divided by the summed class weights of the counted targets
+    WK_REDUCTION_SUM = 2,
+}
+
+/// <summary>
+/// SGD: g = grad (negated if maximize) + weight_decay * param;
+/// with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
+/// g = nesterov ? g + momentum * buf : buf; then param -= lr * g.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_sgd_options
+{
+    public double lr;
+    public double momentum;
+    public double dampening;
+    public double weight_decay;
+    public int nesterov; // non-zero: Nesterov momentum (needs momentum > 0 and dampening 0)
+    public int maximize; // non-zero: ascend the objective
+    public int first_step; // non-zero: the momentum buffer is initialised from this step's g
+    public int unused; // keeps the layout explicit
+}
+
+/// <summary>
+/// Adam and AdamW: with t = step (1 on the first call),
+/// g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
+/// multiplies param by 1 - lr * weight_decay instead;
+/// exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+/// with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
+/// denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adam_options
+{
+    public double lr;
+    public double beta1;
+    public double beta2;
+    public double eps;
+    public double weight_decay;
+    public long step; // the step being taken, from 1
+    public int amsgrad; // non-zero: keep the running maximum of exp_avg_sq
+    public int decoupled_weight_decay; // non-zero: AdamW's weight decay
+    public int maximize;
+    public int unused;
+}
+
+/// <summary>
+/// RMSprop: g = grad (negated if maximize) + weight_decay * param;
+/// square_avg = alpha * square_avg + (1 - alpha) * g * g;
+/// centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
+/// else avg = sqrt(square_avg) + eps;
+/// with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_rmsprop_options
+{
+    public double lr;
+    public double alpha;
+    public double eps;
+    public double weight_decay;
+    public double momentum;
+    public int centered;
+    public int maximize;
+}
+
+/// <summary>
+/// Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
+/// clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct wk_adagrad_options
+{
+    public double lr;
+    public double lr_decay;
+    public double weight_decay;
+    public double eps;
+    public long step;
+    public int maximize;
+    public int unused;
+}
+
+internal enum wk_cpu_isa : int
+{
+    WK_CPU_ISA_SCALAR = 0, // portable C++ (the reference kernels)
+    WK_CPU_ISA_AVX2 = 1, // AVX2 + FMA
+    WK_CPU_ISA_AVX512 = 2, // AVX-512 F, DQ, BW, VL
+    WK_CPU_ISA_COUNT = 3,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -529,6 +644,15 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_binary_scalar(wk_binary_op op, nint a, wk_scalar* s, int reverse, nint @out, nint* result);
 
     /// <summary>
+    /// s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+    /// to 1 for addcmul and addcdiv.
+    /// </summary>
+    // C: wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_ternary")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_ternary(wk_ternary_op op, nint a, nint b, nint c, wk_scalar* s, nint @out, nint* result);
+
+    /// <summary>
     /// Reduces over dims (ndims == 0 or dims == NULL: every dimension). dtype &lt; 0 keeps the default
     /// result dtype (sum of integers or bools gives i64; mean needs a floating dtype).
     /// </summary>
@@ -538,12 +662,71 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_op_reduce(wk_reduce_op op, nint x, int* dims, int ndims, int keepdim, double param, int dtype, nint @out, nint* result);
 
     /// <summary>
+    /// Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+    /// The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch.
+    /// </summary>
+    // C: wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim, wk_tensor* values, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_reduce_indices")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_reduce_indices(wk_reduce_op op, nint x, int dim, int keepdim, nint* values, nint* indices);
+
+    /// <summary>
+    /// Cumulative sum or product along dim. dtype &lt; 0 keeps floating dtypes and gives i64 for integers
+    /// and bools; otherwise x is converted to dtype first. Floats accumulate in double.
+    /// </summary>
+    // C: wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_scan")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_scan(wk_scan_op op, nint x, int dim, int dtype, nint @out, nint* result);
+
+    /// <summary>
     /// PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions.
     /// </summary>
     // C: wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
     [LibraryImport(LibraryName, EntryPoint = "wk_op_matmul")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_matmul(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// (B, n, k) @ (B, k, m) -&gt; (B, n, m), no broadcasting (torch.bmm).
+    /// </summary>
+    // C: wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_bmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_bmm(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+    /// beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta.
+    /// </summary>
+    // C: wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_addmm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_addmm(nint input, nint mat1, nint mat2, double beta, double alpha, nint @out, nint* result);
+
+    /// <summary>
+    /// Outer product of vectors (n) and (m): (n, m).
+    /// </summary>
+    // C: wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_outer")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_outer(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Inner product of two vectors of one length: a 0-d tensor.
+    /// </summary>
+    // C: wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dot")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dot(nint a, nint b, nint @out, nint* result);
+
+    /// <summary>
+    /// Matrix-vector product (n, k) @ (k) -&gt; (n).
+    /// </summary>
+    // C: wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_mv")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_mv(nint mat, nint vec, nint @out, nint* result);
 
     /// <summary>
     /// Joins tensors along an existing dimension; sizes must match in every other dimension. 1-D
@@ -767,6 +950,287 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName, EntryPoint = "wk_op_unique")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_op_unique(nint x, nint* values, nint* inverse, nint* counts);
+
+    /// <summary>
+    /// softmax (log_softmax when log != 0) along dim, stable: exp(x - max) / sum.
+    /// </summary>
+    // C: wk_status wk_op_softmax(wk_tensor x, int64_t dim, int32_t log, wk_tensor out, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax(nint x, long dim, int log, nint @out, nint* result);
+
+    /// <summary>
+    /// From the forward output y: y * (g - sum(g * y)), or for log_softmax g - exp(y) * sum(g).
+    /// </summary>
+    // C: wk_status wk_op_softmax_backward(wk_tensor grad_output, wk_tensor output, int64_t dim, int32_t log, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_softmax_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_softmax_backward(nint grad_output, nint output, long dim, int log, nint* grad_input);
+
+    /// <summary>
+    /// Negative log-likelihood of log-probabilities input (N, C, d1, ...) or (C) at integer targets
+    /// (N, d1, ...) or (); weight (C) may be NULL. Targets equal to ignore_index count for nothing.
+    /// total_weight (0-d): the summed weights of the counted targets (the divisor of the mean).
+    /// </summary>
+    // C: wk_status wk_op_nll_loss(wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor* loss, wk_tensor* total_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss(nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint* loss, nint* total_weight);
+
+    // C: wk_status wk_op_nll_loss_backward(wk_tensor grad_loss, wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction, int64_t ignore_index, wk_tensor total_weight, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_nll_loss_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_nll_loss_backward(nint grad_loss, nint input, nint target, nint weight, wk_reduction reduction, long ignore_index, nint total_weight, nint* grad_input);
+
+    /// <summary>
+    /// conv2d: x (N, C, H, W) or (C, H, W), weight (OC, C / groups, KH, KW), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    // C: wk_status wk_op_conv2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv1d: x (N, C, L) or (C, L), weight (OC, C / groups, K), bias (OC) or NULL.
+    /// </summary>
+    // C: wk_status wk_op_conv1d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d(nint x, nint weight, nint bias, long stride, long padding, long dilation, long groups, nint* result);
+
+    // C: wk_status wk_op_conv1d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv1d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv1d_backward(nint grad_output, nint x, nint weight, long stride, long padding, long dilation, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// conv_transpose2d: x (N, Cin, H, W) or (Cin, H, W), weight (Cin, Cout / groups, KH, KW), bias (Cout) or
+    /// NULL; output size (H - 1) * stride - 2 * pad + dilation * (KH - 1) + output_pad + 1.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t output_pad_h, int64_t output_pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d(nint x, nint weight, nint bias, long stride_h, long stride_w, long pad_h, long pad_w, long output_pad_h, long output_pad_w, long dilation_h, long dilation_w, long groups, nint* result);
+
+    /// <summary>
+    /// Its gradients: input by conv2d(grad_output, weight), weight and bias as conv2d's.
+    /// </summary>
+    // C: wk_status wk_op_conv_transpose2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_conv_transpose2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_conv_transpose2d_backward(nint grad_output, nint x, nint weight, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// max_pool2d over (N, C, H, W) or (C, H, W); indices (int64) are flat positions h * W + w in each
+    /// input plane. Padding is at most half the kernel.
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int32_t ceil_mode, wk_tensor* result, wk_tensor* indices)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, long dilation_h, long dilation_w, int ceil_mode, nint* result, nint* indices);
+
+    /// <summary>
+    /// input_shape: the forward input's shape (3-D or 4-D).
+    /// </summary>
+    // C: wk_status wk_op_max_pool2d_backward(wk_tensor grad_output, wk_tensor indices, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_max_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_max_pool2d_backward(nint grad_output, nint indices, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// avg_pool2d; divisor_override 0: none.
+    /// </summary>
+    // C: wk_status wk_op_avg_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d(nint x, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* result);
+
+    // C: wk_status wk_op_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, long kernel_h, long kernel_w, long stride_h, long stride_w, long pad_h, long pad_w, int ceil_mode, int count_include_pad, long divisor_override, nint* grad_input);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d(wk_tensor x, int64_t output_h, int64_t output_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d(nint x, long output_h, long output_w, nint* result);
+
+    // C: wk_status wk_op_adaptive_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_adaptive_avg_pool2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_adaptive_avg_pool2d_backward(nint grad_output, long* input_shape, int input_ndim, nint* grad_input);
+
+    /// <summary>
+    /// batch_norm over x (N, C, ...). training: batch statistics, running_mean / running_var (C, may be
+    /// NULL) updated in place with momentum (unbiased variance); otherwise the running statistics.
+    /// save_mean / save_invstd: the statistics used (mean and 1 / sqrt(var + eps)), for the backward.
+    /// </summary>
+    // C: wk_status wk_op_batch_norm(wk_tensor x, wk_tensor weight, wk_tensor bias, wk_tensor running_mean, wk_tensor running_var, int32_t training, double momentum, double eps, wk_tensor* result, wk_tensor* save_mean, wk_tensor* save_invstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm(nint x, nint weight, nint bias, nint running_mean, nint running_var, int training, double momentum, double eps, nint* result, nint* save_mean, nint* save_invstd);
+
+    // C: wk_status wk_op_batch_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, wk_tensor save_mean, wk_tensor save_invstd, int32_t training, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_batch_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_batch_norm_backward(nint grad_output, nint x, nint weight, nint save_mean, nint save_invstd, int training, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// layer_norm over the last dims of x equal to normalized_shape; weight, bias of that shape or NULL.
+    /// mean and rstd have x's leading dims followed by ones.
+    /// </summary>
+    // C: wk_status wk_op_layer_norm(wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm(nint x, long* normalized_shape, int normalized_ndim, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_layer_norm_backward(wk_tensor grad_output, wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_layer_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_layer_norm_backward(nint grad_output, nint x, long* normalized_shape, int normalized_ndim, nint mean, nint rstd, nint weight, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// group_norm of x (N, C, ...) with C split into groups; mean and rstd are (N, groups).
+    /// </summary>
+    // C: wk_status wk_op_group_norm(wk_tensor x, int64_t groups, wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean, wk_tensor* rstd)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm(nint x, long groups, nint weight, nint bias, double eps, nint* result, nint* mean, nint* rstd);
+
+    // C: wk_status wk_op_group_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor mean, wk_tensor rstd, wk_tensor weight, int64_t groups, int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_group_norm_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_group_norm_backward(nint grad_output, nint x, nint mean, nint rstd, nint weight, long groups, int grad_mask, nint* grad_input, nint* grad_weight, nint* grad_bias);
+
+    /// <summary>
+    /// dropout: when training, mask (bool) keeps each element with probability 1 - p (the draw of a
+    /// Bernoulli(1 - p) fill from generator g, NULL: the default) and result = x * mask / (1 - p).
+    /// Not training: result is x itself and mask is NULL. The backward is grad * mask / (1 - p).
+    /// </summary>
+    // C: wk_status wk_op_dropout(wk_tensor x, double p, int32_t training, wk_generator g, wk_tensor* result, wk_tensor* mask)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_dropout")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_dropout(nint x, double p, int training, nint g, nint* result, nint* mask);
+
+    /// <summary>
+    /// Rows of weight (V, D) at integer indices of any shape: indices' shape + (D).
+    /// </summary>
+    // C: wk_status wk_op_embedding(wk_tensor weight, wk_tensor indices, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding(nint weight, nint indices, nint* result);
+
+    /// <summary>
+    /// (num_weights, D) scatter-add of grad_output rows at indices; rows at padding_idx (when
+    /// has_padding_idx; negative counts from the end) get no gradient.
+    /// </summary>
+    // C: wk_status wk_op_embedding_backward(wk_tensor grad_output, wk_tensor indices, int64_t num_weights, int32_t has_padding_idx, int64_t padding_idx, wk_tensor* grad_weight)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_embedding_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_embedding_backward(nint grad_output, nint indices, long num_weights, int has_padding_idx, long padding_idx, nint* grad_weight);
+
+    /// <summary>
+    /// Upsampling of (N, C, H, W) to (N, C, output_h, output_w). scale_h / scale_w &gt; 0 are the caller's
+    /// scale factors (source coordinate = destination / scale, as PyTorch), 0 derives them from the sizes.
+    /// Nearest: src = floor(dst * in / out). Bilinear: align_corners maps corner pixels onto each other.
+    /// </summary>
+    // C: wk_status wk_op_upsample_nearest2d(wk_tensor x, int64_t output_h, int64_t output_w, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d(nint x, long output_h, long output_w, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_nearest2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_nearest2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_nearest2d_backward(nint grad_output, long* input_shape, int input_ndim, double scale_h, double scale_w, nint* grad_input);
+
+    // C: wk_status wk_op_upsample_bilinear2d(wk_tensor x, int64_t output_h, int64_t output_w, int32_t align_corners, double scale_h, double scale_w, wk_tensor* result)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d(nint x, long output_h, long output_w, int align_corners, double scale_h, double scale_w, nint* result);
+
+    // C: wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim, int32_t align_corners, double scale_h, double scale_w, wk_tensor* grad_input)
+    [LibraryImport(LibraryName, EntryPoint = "wk_op_upsample_bilinear2d_backward")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_op_upsample_bilinear2d_backward(nint grad_output, long* input_shape, int input_ndim, int align_corners, double scale_h, double scale_w, nint* grad_input);
+
+    /// <summary>
+    /// momentum_buffer is required when momentum != 0 and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer, const wk_sgd_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_sgd_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_sgd_step(nint param, nint grad, nint momentum_buffer, wk_sgd_options* options);
+
+    /// <summary>
+    /// max_exp_avg_sq is required with amsgrad and ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq, wk_tensor max_exp_avg_sq, const wk_adam_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adam_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adam_step(nint param, nint grad, nint exp_avg, nint exp_avg_sq, nint max_exp_avg_sq, wk_adam_options* options);
+
+    /// <summary>
+    /// grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise.
+    /// </summary>
+    // C: wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg, wk_tensor momentum_buffer, const wk_rmsprop_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_rmsprop_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_rmsprop_step(nint param, nint grad, nint square_avg, nint grad_avg, nint momentum_buffer, wk_rmsprop_options* options);
+
+    // C: wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum, const wk_adagrad_options* options)
+    [LibraryImport(LibraryName, EntryPoint = "wk_optim_adagrad_step")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_optim_adagrad_step(nint param, nint grad, nint state_sum, wk_adagrad_options* options);
+
+    /// <summary>
+    /// Threads the pool uses, the calling thread included. Default: the environment variable
+    /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
+    /// </summary>
+    // C: wk_status wk_threads_get(int32_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_get(int* count);
+
+    /// <summary>
+    /// 1 to 1024. Waits for a running kernel; fails when called from inside one.
+    /// </summary>
+    // C: wk_status wk_threads_set(int32_t count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_threads_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_threads_set(int count);
+
+    /// <summary>
+    /// The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+    /// best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_get")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+
+    /// <summary>
+    /// Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+    /// (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_set")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+
+    /// <summary>
+    /// Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+    /// wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread.
+    /// </summary>
+    // C: wk_status wk_cpu_isa_note(const char** message)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cpu_isa_note")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cpu_isa_note(byte** message);
 
     /// <summary>
     /// 1 when the CUDA backend is installed and sees at least one GPU; never fails.

@@ -108,3 +108,14 @@ module Tensor =
     let toArray<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> (x: Tensor) = x.ToArray<'T>()
     /// The sizes of the dimensions.
     let shape (x: Tensor) = x.Shape
+
+    // ---- autograd
+
+    /// Marks a leaf as requiring gradients and returns it: `Tensor.zeros [ 3 ] |> Tensor.requiresGrad`.
+    let requiresGrad (x: Tensor) = x.SetRequiresGrad(true)
+    /// Runs the backward pass from a one-element tensor (a loss): gradients accumulate into the leaves' Grad.
+    let backward (loss: Tensor) = loss.Backward()
+    /// The gradient accumulated into a leaf, or null when there is none yet.
+    let grad (x: Tensor) = x.Grad
+    /// The same memory, cut off from the graph (it does not require grad).
+    let detach (x: Tensor) = x.Detach()

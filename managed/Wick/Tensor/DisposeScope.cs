@@ -75,6 +75,48 @@ public sealed class DisposeScope : IDisposable
         return tensor;
     }
 
+    /// <summary>The scope that was current when this one began.</summary>
+    internal DisposeScope? Outer => _outer;
+
+    /// <summary>Makes <paramref name="scope"/> current and returns the previous current scope.</summary>
+    internal static DisposeScope? Swap(DisposeScope? scope)
+    {
+        DisposeScope? previous = CurrentScope.Value;
+        if (!ReferenceEquals(previous, scope)) CurrentScope.Value = scope;
+        return previous;
+    }
+
+    /// <summary>Stops tracking <paramref name="tensor"/>; false when this scope does not track it. Searches from the newest.</summary>
+    internal bool TryRemove(Tensor tensor)
+    {
+        lock (this)
+        {
+            List<Tensor>? list = _tensors;
+            if (list is null) return false;
+            for (int i = list.Count - 1; i >= 0; --i)
+            {
+                if (ReferenceEquals(list[i], tensor))
+                {
+                    list.RemoveAt(i);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Frees every tensor tracked so far and keeps the scope open (autograd's engine, after each node).</summary>
+    internal void DisposeTracked()
+    {
+        lock (this)
+        {
+            List<Tensor>? list = _tensors;
+            if (list is null) return;
+            for (int i = 0; i < list.Count; ++i) list[i].Dispose();  // Dispose never registers anything
+            list.Clear();
+        }
+    }
+
     /// <summary>Frees the tensors and makes the outer scope current again.</summary>
     public void Dispose()
     {

@@ -10,10 +10,112 @@ namespace Wick;
 /// </summary>
 internal static unsafe partial class Kernels
 {
+    // Recording fronts (see Kernels.cs): each records its op for autograd when an operand requires grad;
+    // the *Raw forms below are the native calls alone.
+
     public static Tensor Cat(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
-        JoinList(tensors, dim, @out, stack: false);
+        Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: false) : CatRaw(tensors, dim, @out);
 
     public static Tensor Stack(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
+        Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: true) : StackRaw(tensors, dim, @out);
+
+    public static Tensor[] Split(Tensor x, long[] sizes, int dim) =>
+        Recording.Wants(x) ? ShapeRecording.Split(x, sizes, dim) : SplitRaw(x, sizes, dim);
+
+    public static Tensor IndexSelect(Tensor x, int dim, Tensor index) =>
+        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.IndexSelect, x, dim, index, IndexSelectRaw(x, dim, index)) : IndexSelectRaw(x, dim, index);
+
+    public static Tensor Gather(Tensor x, int dim, Tensor index) =>
+        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.Gather, x, dim, index, GatherRaw(x, dim, index)) : GatherRaw(x, dim, index);
+
+    /// <summary>src null: the scalar <paramref name="value"/> is scattered. <paramref name="out"/> == x: in place.</summary>
+    public static Tensor Scatter(Tensor x, int dim, Tensor index, Tensor? src, wk_scalar value, wk_scatter_mode mode, Tensor? @out = null) =>
+        Recording.Wants(x, src, null, @out)
+            ? ShapeRecording.Write(mode == wk_scatter_mode.WK_SCATTER_ADD ? IndexingBackward.Kind.ScatterAdd : IndexingBackward.Kind.Scatter,
+                                   x, dim, index, src, 1, @out, o => ScatterRaw(x, dim, index, src, value, mode, o))
+            : ScatterRaw(x, dim, index, src, value, mode, @out);
+
+    /// <summary>alpha null means 1.</summary>
+    public static Tensor IndexAdd(Tensor x, int dim, Tensor index, Tensor source, wk_scalar? alpha, Tensor? @out = null) =>
+        Recording.Wants(x, source, null, @out)
+            ? ShapeRecording.Write(IndexingBackward.Kind.IndexAdd, x, dim, index, source, ShapeRecording.ValueOf(alpha, 1),
+                                   @out, o => IndexAddRaw(x, dim, index, source, alpha, o))
+            : IndexAddRaw(x, dim, index, source, alpha, @out);
+
+    public static Tensor IndexCopy(Tensor x, int dim, Tensor index, Tensor source, Tensor? @out = null) =>
+        Recording.Wants(x, source, null, @out)
+            ? ShapeRecording.Write(IndexingBackward.Kind.IndexCopy, x, dim, index, source, 1, @out, o => IndexCopyRaw(x, dim, index, source, o))
+            : IndexCopyRaw(x, dim, index, source, @out);
+
+    /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
+    public static Tensor IndexFill(Tensor x, int dim, Tensor index, wk_scalar value, Tensor? valueTensor, Tensor? @out = null) =>
+        Recording.Wants(x, valueTensor, null, @out)
+            ? ShapeRecording.Write(IndexingBackward.Kind.IndexFill, x, dim, index, valueTensor, 1, @out, o => IndexFillRaw(x, dim, index, value, valueTensor, o))
+            : IndexFillRaw(x, dim, index, value, valueTensor, @out);
+
+    /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
+    public static Tensor MaskedFill(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null) =>
+        Recording.Wants(x, valueTensor, null, @out)
+            ? ShapeRecording.Write(IndexingBackward.Kind.MaskedFill, x, 0, mask, valueTensor, 1, @out, o => MaskedFillRaw(x, mask, value, valueTensor, o))
+            : MaskedFillRaw(x, mask, value, valueTensor, @out);
+
+    public static Tensor MaskedSelect(Tensor x, Tensor mask) =>
+        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.MaskedSelect, x, 0, mask, MaskedSelectRaw(x, mask)) : MaskedSelectRaw(x, mask);
+
+    public static Tensor MaskedScatter(Tensor x, Tensor mask, Tensor source, Tensor? @out = null) =>
+        Recording.Wants(x, source, null, @out)
+            ? ShapeRecording.Write(IndexingBackward.Kind.MaskedScatter, x, 0, mask, source, 1, @out, o => MaskedScatterRaw(x, mask, source, o))
+            : MaskedScatterRaw(x, mask, source, @out);
+
+    /// <summary>Advanced indexing by one int64/int32 or bool index tensor at <paramref name="dim"/>.</summary>
+    public static Tensor Index(Tensor x, int dim, Tensor index) =>
+        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.Index, x, dim, index, IndexRaw(x, dim, index)) : IndexRaw(x, dim, index);
+
+    /// <summary>In place: x[..., index, ...] = values (or += when accumulating).</summary>
+    public static void IndexPut(Tensor x, int dim, Tensor index, Tensor values, bool accumulate)
+    {
+        if (Recording.WantsInPlace(x, values))
+            ShapeRecording.Write(accumulate ? IndexingBackward.Kind.IndexPutAccumulate : IndexingBackward.Kind.IndexPut, x, dim, index, values, 1, x,
+                                 o => { IndexPutRaw(o!, dim, index, values, accumulate); return o!; });
+        else IndexPutRaw(x, dim, index, values, accumulate);
+    }
+
+    public static Tensor Flip(Tensor x, int[] dims) =>
+        Recording.Wants(x) ? ShapeRecording.Rearranged(RearrangeBackward.Kind.Flip, x, dims, Array.Empty<long>(), FlipRaw(x, dims)) : FlipRaw(x, dims);
+
+    /// <summary>An empty <paramref name="dims"/> rolls the flattened tensor by the single shift.</summary>
+    public static Tensor Roll(Tensor x, long[] shifts, int[] dims) =>
+        Recording.Wants(x) ? ShapeRecording.Rearranged(RearrangeBackward.Kind.Roll, x, dims, shifts, RollRaw(x, shifts, dims)) : RollRaw(x, shifts, dims);
+
+    public static Tensor Repeat(Tensor x, long[] repeats) =>
+        Recording.Wants(x) ? ShapeRecording.Rearranged(RearrangeBackward.Kind.Repeat, x, Array.Empty<int>(), repeats, RepeatRaw(x, repeats)) : RepeatRaw(x, repeats);
+
+    public static Tensor Triangle(Tensor x, long diagonal, bool upper, Tensor? @out = null) =>
+        Recording.Wants(x, @out) ? ShapeRecording.Triangle(x, diagonal, upper, @out) : TriangleRaw(x, diagonal, upper, @out);
+
+    /// <summary>value null: no value (required for the non-constant modes; constant then pads with 0).</summary>
+    public static Tensor Pad(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value) =>
+        Recording.Wants(x) ? ShapeRecording.Pad(x, pad, mode, PadRaw(x, pad, mode, value)) : PadRaw(x, pad, mode, value);
+
+    /// <summary>Stable sort; values are not materialised for the caller when <paramref name="wantValues"/> is false.</summary>
+    public static (Tensor? Values, Tensor Indices) Sort(Tensor x, int dim, bool descending, bool wantValues = true)
+    {
+        var r = SortRaw(x, dim, descending, wantValues);
+        if (r.Values is { } v && Recording.Wants(x)) ShapeRecording.Indexing(IndexingBackward.Kind.Sort, x, dim, r.Indices, v);
+        return r;
+    }
+
+    public static (Tensor Values, Tensor Indices) TopK(Tensor x, long k, int dim, bool largest)
+    {
+        var r = TopKRaw(x, k, dim, largest);
+        if (Recording.Wants(x)) ShapeRecording.Indexing(IndexingBackward.Kind.TopK, x, dim, r.Indices, r.Values);
+        return r;
+    }
+
+    public static Tensor CatRaw(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
+        JoinList(tensors, dim, @out, stack: false);
+
+    public static Tensor StackRaw(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
         JoinList(tensors, dim, @out, stack: true);
 
     private static Tensor JoinList(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out, bool stack)
@@ -33,7 +135,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor[] Split(Tensor x, long[] sizes, int dim)
+    public static Tensor[] SplitRaw(Tensor x, long[] sizes, int dim)
     {
         var handles = new nint[sizes.Length];
         fixed (long* s = sizes)
@@ -45,7 +147,7 @@ internal static unsafe partial class Kernels
         return parts;
     }
 
-    public static Tensor IndexSelect(Tensor x, int dim, Tensor index)
+    public static Tensor IndexSelectRaw(Tensor x, int dim, Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
         nint r;
@@ -55,7 +157,7 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor Gather(Tensor x, int dim, Tensor index)
+    public static Tensor GatherRaw(Tensor x, int dim, Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
         nint r;
@@ -66,7 +168,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>src null: the scalar <paramref name="value"/> is scattered. <paramref name="out"/> == x: in place.</summary>
-    public static Tensor Scatter(Tensor x, int dim, Tensor index, Tensor? src, wk_scalar value, wk_scatter_mode mode, Tensor? @out = null)
+    public static Tensor ScatterRaw(Tensor x, int dim, Tensor index, Tensor? src, wk_scalar value, wk_scatter_mode mode, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         nint r;
@@ -78,7 +180,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>alpha null means 1.</summary>
-    public static Tensor IndexAdd(Tensor x, int dim, Tensor index, Tensor source, wk_scalar? alpha, Tensor? @out = null)
+    public static Tensor IndexAddRaw(Tensor x, int dim, Tensor index, Tensor source, wk_scalar? alpha, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
@@ -91,7 +193,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor IndexCopy(Tensor x, int dim, Tensor index, Tensor source, Tensor? @out = null)
+    public static Tensor IndexCopyRaw(Tensor x, int dim, Tensor index, Tensor source, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
@@ -104,7 +206,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
-    public static Tensor IndexFill(Tensor x, int dim, Tensor index, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
+    public static Tensor IndexFillRaw(Tensor x, int dim, Tensor index, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         nint r;
@@ -116,7 +218,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
-    public static Tensor MaskedFill(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
+    public static Tensor MaskedFillRaw(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
         nint r;
@@ -127,7 +229,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor MaskedSelect(Tensor x, Tensor mask)
+    public static Tensor MaskedSelectRaw(Tensor x, Tensor mask)
     {
         ArgumentNullException.ThrowIfNull(mask);
         nint r;
@@ -137,7 +239,7 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor MaskedScatter(Tensor x, Tensor mask, Tensor source, Tensor? @out = null)
+    public static Tensor MaskedScatterRaw(Tensor x, Tensor mask, Tensor source, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
@@ -166,7 +268,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>Advanced indexing by one int64/int32 or bool index tensor at <paramref name="dim"/>.</summary>
-    public static Tensor Index(Tensor x, int dim, Tensor index)
+    public static Tensor IndexRaw(Tensor x, int dim, Tensor index)
     {
         ArgumentNullException.ThrowIfNull(index);
         nint r;
@@ -177,7 +279,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>In place: x[..., index, ...] = values (or += when accumulating).</summary>
-    public static void IndexPut(Tensor x, int dim, Tensor index, Tensor values, bool accumulate)
+    public static void IndexPutRaw(Tensor x, int dim, Tensor index, Tensor values, bool accumulate)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(values);
@@ -187,7 +289,7 @@ internal static unsafe partial class Kernels
         GC.KeepAlive(values);
     }
 
-    public static Tensor Flip(Tensor x, int[] dims)
+    public static Tensor FlipRaw(Tensor x, int[] dims)
     {
         nint r;
         fixed (int* d = dims) Ensure.Ok(NativeMethods.wk_op_flip(x.Handle, d, dims.Length, &r));
@@ -196,7 +298,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>An empty <paramref name="dims"/> rolls the flattened tensor by the single shift.</summary>
-    public static Tensor Roll(Tensor x, long[] shifts, int[] dims)
+    public static Tensor RollRaw(Tensor x, long[] shifts, int[] dims)
     {
         nint r;
         fixed (long* s = shifts)
@@ -206,7 +308,7 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor Repeat(Tensor x, long[] repeats)
+    public static Tensor RepeatRaw(Tensor x, long[] repeats)
     {
         nint r;
         fixed (long* p = repeats) Ensure.Ok(NativeMethods.wk_op_repeat(x.Handle, p, repeats.Length, &r));
@@ -214,7 +316,7 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor Triangle(Tensor x, long diagonal, bool upper, Tensor? @out = null)
+    public static Tensor TriangleRaw(Tensor x, long diagonal, bool upper, Tensor? @out = null)
     {
         nint r;
         Ensure.Ok(upper
@@ -225,7 +327,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>value null: no value (required for the non-constant modes; constant then pads with 0).</summary>
-    public static Tensor Pad(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value)
+    public static Tensor PadRaw(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value)
     {
         wk_scalar v = value.GetValueOrDefault();
         nint r;
@@ -247,7 +349,7 @@ internal static unsafe partial class Kernels
     }
 
     /// <summary>Stable sort; values are not materialised for the caller when <paramref name="wantValues"/> is false.</summary>
-    public static (Tensor? Values, Tensor Indices) Sort(Tensor x, int dim, bool descending, bool wantValues = true)
+    public static (Tensor? Values, Tensor Indices) SortRaw(Tensor x, int dim, bool descending, bool wantValues = true)
     {
         nint v = 0, i;
         Ensure.Ok(NativeMethods.wk_op_sort(x.Handle, dim, descending ? 1 : 0, wantValues ? &v : null, &i));
@@ -255,7 +357,7 @@ internal static unsafe partial class Kernels
         return (wantValues ? new Tensor(v) : null, new Tensor(i));
     }
 
-    public static (Tensor Values, Tensor Indices) TopK(Tensor x, long k, int dim, bool largest)
+    public static (Tensor Values, Tensor Indices) TopKRaw(Tensor x, long k, int dim, bool largest)
     {
         nint v, i;
         Ensure.Ok(NativeMethods.wk_op_topk(x.Handle, k, dim, largest ? 1 : 0, &v, &i));

@@ -7,10 +7,45 @@ namespace Wick;
 /// <summary>
 /// The choke points through which every public op reaches the native core: one per op family.
 /// Each checks the status, keeps its operands alive across the call and wraps the result.
+/// Each records the op for autograd when an operand requires grad (one test on the common path);
+/// the *Raw forms are the native calls alone, for the recording code.
 /// </summary>
 internal static unsafe partial class Kernels
 {
-    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
+    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null) =>
+        Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
+
+    public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Recording.Wants(a, b, @out) ? BinaryBackward.Record(a, b, op, @out) : BinaryRaw(a, b, op, @out);
+    }
+
+    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null) =>
+        Recording.Wants(a, @out) ? BinaryScalarBackward.Record(a, s, op, reverse, @out) : BinaryScalarRaw(a, s, op, reverse, @out);
+
+    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null) =>
+        Recording.Wants(x) ? ReduceBackward.Record(x, op, dims, keepDim, param, dtype) : ReduceRaw(x, op, dims, keepDim, param, dtype);
+
+    public static Tensor MatMul(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
+    }
+
+    /// <summary>Ops of three operands; <paramref name="b"/> or <paramref name="c"/> may be null where the op allows it.</summary>
+    public static Tensor Ternary(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null) =>
+        Recording.Wants(a, b, c, @out) ? TernaryBackward.Record(op, a, b, c, s, @out) : TernaryRaw(op, a, b, c, s, @out);
+
+    /// <summary>Max or min along one dim, with the index of the first extreme.</summary>
+    public static ValuesIndices ReduceIndices(Tensor x, wk_reduce_op op, int dim, bool keepDim) =>
+        Recording.Wants(x) ? ReduceIndicesBackward.Record(x, op, dim, keepDim) : ReduceIndicesRaw(x, op, dim, keepDim);
+
+    /// <summary>Cumulative sum or product along one dim.</summary>
+    public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null) =>
+        Recording.Wants(x) ? ScanBackward.Record(x, op, dim, dtype) : ScanRaw(x, op, dim, dtype);
+
+    public static Tensor UnaryRaw(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_unary(op, x.Handle, p0, p1, @out?.Handle ?? 0, &r));
@@ -18,9 +53,8 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
+    public static Tensor BinaryRaw(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
     {
-        ArgumentNullException.ThrowIfNull(b);
         nint r;
         Ensure.Ok(NativeMethods.wk_op_binary(op, a.Handle, b.Handle, @out?.Handle ?? 0, &r));
         GC.KeepAlive(a);
@@ -28,7 +62,7 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null)
+    public static Tensor BinaryScalarRaw(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null)
     {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_binary_scalar(op, a.Handle, &s, reverse ? 1 : 0, @out?.Handle ?? 0, &r));
@@ -36,7 +70,19 @@ internal static unsafe partial class Kernels
         return Wrap(r, @out);
     }
 
-    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
+    /// <summary>Ops of three operands; <paramref name="b"/> or <paramref name="c"/> may be null where the op allows it.</summary>
+    public static Tensor TernaryRaw(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null)
+    {
+        nint r;
+        wk_scalar sv = s.GetValueOrDefault();
+        Ensure.Ok(NativeMethods.wk_op_ternary(op, a.Handle, b?.Handle ?? 0, c?.Handle ?? 0, s is null ? null : &sv, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor ReduceRaw(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
     {
         nint r;
         fixed (int* d = dims)
@@ -45,9 +91,26 @@ internal static unsafe partial class Kernels
         return new Tensor(r);
     }
 
-    public static Tensor MatMul(Tensor a, Tensor b)
+    /// <summary>Max or min along one dim, with the index of the first extreme.</summary>
+    public static ValuesIndices ReduceIndicesRaw(Tensor x, wk_reduce_op op, int dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(b);
+        nint v, i;
+        Ensure.Ok(NativeMethods.wk_op_reduce_indices(op, x.Handle, dim, keepDim ? 1 : 0, &v, &i));
+        GC.KeepAlive(x);
+        return new ValuesIndices(new Tensor(v), new Tensor(i));
+    }
+
+    /// <summary>Cumulative sum or product along one dim.</summary>
+    public static Tensor ScanRaw(Tensor x, wk_scan_op op, int dim, DType? dtype = null)
+    {
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_scan(op, x.Handle, dim, dtype is null ? -1 : (int)dtype, 0, &r));
+        GC.KeepAlive(x);
+        return new Tensor(r);
+    }
+
+    public static Tensor MatMulRaw(Tensor a, Tensor b)
+    {
         nint r;
         Ensure.Ok(NativeMethods.wk_op_matmul(a.Handle, b.Handle, 0, &r));
         GC.KeepAlive(a);

@@ -18,7 +18,23 @@ public sealed partial class Tensor
         Ensure.Ok(NativeMethods.wk_tensor_to_ex(Handle, (wk_dtype)dtype, (wk_device_type)device.Type, device.Index, copy ? 1 : 0,
                                                 nonBlocking ? 1 : 0, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        if (!Recording.Wants(this)) return result;
+        if (r == Handle) return SameVariable(result);  // nothing changed: the same tensor, as PyTorch returns self
+        if (!dtype.IsFloatingPoint()) return result;     // integer results carry no gradient
+        var node = new ToCopyBackward(DType, Device) { Next = new[] { GradientEdge() } };
+        return Recording.Attach(result, node);
+    }
+
+    /// <summary>A new reference returned for this very tensor: it stands for the same autograd variable.</summary>
+    private Tensor SameVariable(Tensor alias)
+    {
+        if (_requiresGrad && _gradFn is null) EnsureMeta();
+        alias.CopyHistoryFrom(this);
+        alias._viewBase = _viewBase;
+        alias._viewRecorded = _viewRecorded;
+        alias._viewBaseFn = _viewBaseFn;
+        return alias;
     }
 
     /// <summary>This tensor converted to a dtype (float to integer truncates toward zero; to Float16/BFloat16 rounds to nearest even).</summary>
@@ -60,7 +76,10 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_contiguous(Handle, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        if (!Recording.Wants(this)) return result;
+        if (r == Handle) return SameVariable(result);
+        return Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } });
     }
 
     /// <summary>A copy with its own memory.</summary>
@@ -69,7 +88,8 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_clone(Handle, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        var result = new Tensor(r);
+        return Recording.Wants(this) ? Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } }) : result;
     }
 
     /// <summary>
@@ -80,18 +100,32 @@ public sealed partial class Tensor
     public Tensor CopyFrom(Tensor source, bool nonBlocking = false)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (Recording.WantsInPlace(this, source)) CopyBackward.Record(this, source, () => CopyRaw(source, nonBlocking));
+        else CopyRaw(source, nonBlocking);
+        return this;
+    }
+
+    private void CopyRaw(Tensor source, bool nonBlocking)
+    {
         Ensure.Ok(NativeMethods.wk_tensor_copy_ex_(Handle, source.Handle, nonBlocking ? 1 : 0));
         GC.KeepAlive(this);
         GC.KeepAlive(source);
-        return this;
     }
 
     /// <summary>Sets every element to <paramref name="value"/>; returns this tensor.</summary>
     public unsafe Tensor Fill(double value)
     {
         wk_scalar s = Scalars.For(DType, value);
+        bool record = Recording.WantsInPlace(this) && DType.IsFloatingPoint();
+        Edge old = default;
+        if (record)
+        {
+            InPlace.CheckWritable(this, "Fill");
+            old = GradientEdge();
+        }
         Ensure.Ok(NativeMethods.wk_tensor_fill_(Handle, &s));
         GC.KeepAlive(this);
+        if (record) InPlace.RebaseOverwritten(this, "Fill", old);
         return this;
     }
 }

@@ -85,13 +85,4 @@ public sealed partial class Tensor
     public Tensor Ge(Tensor other) => Kernels.Binary(this, other, wk_binary_op.WK_BINARY_GE);
     /// <summary>Elementwise this &gt;= value.</summary>
     public Tensor Ge(double value) => Kernels.BinaryScalar(this, Scalars.Float(value), wk_binary_op.WK_BINARY_GE);
-
-    // Unary functions.
-
-    /// <summary>-this.</summary>
-    public Tensor Neg() => Kernels.Unary(this, wk_unary_op.WK_UNARY_NEG);
-    /// <summary>e^this (integers give float32).</summary>
-    public Tensor Exp() => Kernels.Unary(this, wk_unary_op.WK_UNARY_EXP);
-    /// <summary>Natural logarithm (integers give float32).</summary>
-    public Tensor Log() => Kernels.Unary(this, wk_unary_op.WK_UNARY_LOG);
 }

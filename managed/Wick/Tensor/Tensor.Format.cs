@@ -11,12 +11,14 @@ public sealed partial class Tensor
     private const int SummaryThreshold = 1000;
     private const int EdgeItems = 3;
 
-    /// <summary>The values in PyTorch's layout, then the dtype and device when they are not the defaults.</summary>
+    /// <summary>The values in PyTorch's layout, then the dtype and device when they are not the defaults, and the autograd state.</summary>
     public override string ToString()
     {
         if (IsDisposed) return "tensor(<disposed>)";
         long[] shape = Shape;
-        string[] cells = FormatCells(out bool summarize, shape);
+        string[] cells;
+        bool summarize;
+        using (GradMode.Scope(false)) cells = FormatCells(out summarize, shape);  // reading values records nothing
         var sb = new StringBuilder("tensor(");
         if (shape.Length == 0)
         {
@@ -35,6 +37,8 @@ public sealed partial class Tensor
         if (shape.Contains(0)) sb.Append(", size=(").Append(string.Join(", ", shape)).Append(shape.Length == 1 ? ",)" : ")");
         if (DType is not (DType.Float32 or DType.Int64 or DType.Bool)) sb.Append(", dtype=").Append(DType);
         if (Device.Type != DeviceType.Cpu) sb.Append(", device=").Append(Device);
+        if (_gradFn is not null) sb.Append(", gradFn=<").Append(_gradFn.Name).Append('>');
+        else if (_requiresGrad) sb.Append(", requiresGrad=True");
         return sb.Append(')').ToString();
     }
 

@@ -26,9 +26,17 @@ public sealed partial class Tensor
 
     internal void RandomFill(wk_random_dist dist, double a, double b, Generator? generator)
     {
+        bool record = Recording.WantsInPlace(this) && DType.IsFloatingPoint();
+        Edge old = default;
+        if (record)
+        {
+            InPlace.CheckWritable(this, "RandomFill");
+            old = GradientEdge();
+        }
         Ensure.Ok(NativeMethods.wk_random_fill_(Handle, dist, a, b, generator?.Handle ?? 0));
         GC.KeepAlive(this);
         GC.KeepAlive(generator);
+        if (record) InPlace.RebaseOverwritten(this, "RandomFill", old);
     }
 
     /// <summary>Uniform values in [0, 1).</summary>

@@ -21,13 +21,16 @@ public sealed partial class Tensor
     private static unsafe wk_status ExpandNative(nint t, long* s, int n, nint* r) => NativeMethods.wk_tensor_expand(t, s, n, r);
 
     /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it (see <see cref="Reshape"/>).</summary>
-    public unsafe Tensor View(params long[] shape) => WithSizes(&ViewNative, shape);
+    public unsafe Tensor View(params long[] shape) =>
+        ViewRecording.Record(this, WithSizes(&ViewNative, shape), Recording.Wants(this) ? new ReshapeBackward("ViewBackward", ShapeRef) : null);
 
     /// <summary>A tensor with new sizes (one may be -1): a view when possible, else a copy.</summary>
-    public unsafe Tensor Reshape(params long[] shape) => WithSizes(&ReshapeNative, shape);
+    public unsafe Tensor Reshape(params long[] shape) =>
+        ViewRecording.RecordMaybeView(this, WithSizes(&ReshapeNative, shape), Recording.Wants(this) ? new ReshapeBackward("ReshapeBackward", ShapeRef) : null);
 
     /// <summary>A view broadcasting size-1 dimensions to the given sizes (-1 keeps a size).</summary>
-    public unsafe Tensor Expand(params long[] shape) => WithSizes(&ExpandNative, shape);
+    public unsafe Tensor Expand(params long[] shape) =>
+        ViewRecording.Record(this, WithSizes(&ExpandNative, shape), Recording.Wants(this) ? new ExpandBackward(ShapeRef) : null);
 
     /// <summary>A view with this tensor expanded to <paramref name="other"/>'s shape.</summary>
     public Tensor ExpandAs(Tensor other) => Expand(other.Shape);
@@ -38,7 +41,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_transpose(Handle, dim0, dim1, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new TransposeBackward(dim0, dim1) : null);
     }
 
     /// <summary>The transpose of a matrix (dimensions reversed for any rank, as PyTorch's .T).</summary>
@@ -60,7 +63,7 @@ public sealed partial class Tensor
         nint r;
         fixed (int* p = dims) Ensure.Ok(NativeMethods.wk_tensor_permute(Handle, p, dims.Length, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new PermuteBackward(dims) : null);
     }
 
     /// <summary>Elements start, start + step, ... below end along a dimension (Python slice rules for negatives).</summary>
@@ -69,7 +72,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_slice(Handle, dim, start, end, step, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SliceBackward(ShapeRef, dim, start, end, step) : null);
     }
 
     /// <summary>length elements from start along a dimension.</summary>
@@ -88,7 +91,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_select(Handle, dim, index, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SelectBackward(ShapeRef, dim, index) : null);
     }
 
     /// <summary>Removes every dimension of size 1.</summary>
@@ -97,7 +100,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_squeeze(Handle, 0, 1, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null);
     }
 
     /// <summary>Removes a dimension if its size is 1.</summary>
@@ -106,7 +109,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_squeeze(Handle, dim, 0, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null);
     }
 
     /// <summary>Inserts a dimension of size 1.</summary>
@@ -115,7 +118,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_unsqueeze(Handle, dim, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("UnsqueezeBackward", ShapeRef) : null);
     }
 
     /// <summary>Merges dimensions startDim..endDim into one (a view when possible).</summary>
@@ -124,7 +127,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_flatten(Handle, startDim, endDim, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.RecordMaybeView(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("FlattenBackward", ShapeRef) : null);
     }
 
     /// <summary>A view with explicit sizes, strides (elements) and storage offset; checked to stay inside the storage.</summary>
@@ -138,6 +141,6 @@ public sealed partial class Tensor
         fixed (long* st = strides)
             Ensure.Ok(NativeMethods.wk_tensor_as_strided(Handle, s, st, shape.Length, storageOffset, &r));
         GC.KeepAlive(this);
-        return new Tensor(r);
+        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new AsStridedBackward() : null);
     }
 }

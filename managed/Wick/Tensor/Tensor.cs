@@ -14,9 +14,10 @@ namespace Wick;
 /// </summary>
 public sealed partial class Tensor : IDisposable
 {
-    private readonly TensorHandle _handle;
+    private TensorHandle _handle;  // replaced only by SetData (Module.To)
     private int _ndim = -1;
     private int _dtype = -1;
+    private long[]? _shape;
 
     /// <summary>Takes ownership of a native reference (one that the caller must release).</summary>
     internal Tensor(nint handle)
@@ -25,6 +26,25 @@ public sealed partial class Tensor : IDisposable
         MemoryPressure.Update();
         DisposeScope.Current?.Register(this);
     }
+
+    /// <summary>
+    /// A second managed owner of <paramref name="source"/>'s native tensor (its own reference, taken
+    /// with wk_tensor_retain), outside every <see cref="DisposeScope"/>: autograd keeps saved tensors
+    /// and gradients alive this way, whatever the user does with their own Tensor objects.
+    /// </summary>
+    private Tensor(Tensor source)
+    {
+        nint h = source.Handle;
+        Ensure.Ok(NativeMethods.wk_tensor_retain(h));
+        GC.KeepAlive(source);
+        _handle = new TensorHandle(h);
+        _ndim = source._ndim;
+        _dtype = source._dtype;
+        _shape = source._shape;
+    }
+
+    /// <summary>A new owner of the same native tensor, not tracked by any scope and without autograd history.</summary>
+    internal Tensor NewReference() => new(this);
 
     /// <summary>The native handle; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
     internal nint Handle
@@ -41,8 +61,15 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => _handle.IsClosed;
 
-    /// <summary>Frees this tensor's reference to its memory. A second call does nothing.</summary>
-    public void Dispose() => _handle.Dispose();
+    /// <summary>
+    /// Frees this tensor's reference to its memory (and the gradient it owns, see <see cref="Grad"/>).
+    /// A second call does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_meta is { } meta && ReferenceEquals(meta.Owner, this)) meta.ReleaseGrad();
+        _handle.Dispose();
+    }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowDisposed() =>
@@ -80,20 +107,24 @@ public sealed partial class Tensor : IDisposable
         }
     }
 
-    /// <summary>The sizes of the dimensions.</summary>
-    public unsafe long[] Shape
+    /// <summary>The sizes of the dimensions (a copy: changing it does not change the tensor).</summary>
+    public long[] Shape => (long[])ShapeRef.Clone();
+
+    /// <summary>The cached sizes, shared: callers must not modify the array (a tensor's shape never changes).</summary>
+    internal unsafe long[] ShapeRef
     {
         get
         {
+            if (_shape is { } cached) return cached;
             var sizes = new long[Dim];
             fixed (long* p = sizes) Ensure.Ok(NativeMethods.wk_tensor_sizes(Handle, p, sizes.Length));
             GC.KeepAlive(this);
-            return sizes;
+            return _shape = sizes;
         }
     }
 
     /// <summary>The size of one dimension (negative counts from the end).</summary>
-    public long Size(int dim) => Shape[NormalizeDim(dim, Dim)];
+    public long Size(int dim) => ShapeRef[NormalizeDim(dim, Dim)];
 
     /// <summary>Strides in elements.</summary>
     public unsafe long[] Strides

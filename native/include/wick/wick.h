@@ -310,6 +310,22 @@ WK_API wk_status wk_op_binary(wk_binary_op op, wk_tensor a, wk_tensor b, wk_tens
 WK_API wk_status wk_op_binary_scalar(wk_binary_op op, wk_tensor a, const wk_scalar* s, int32_t reverse,
                                      wk_tensor out, wk_tensor* result);
 
+/* Ops of three operands, broadcast together. The result dtype follows PyTorch's promotion of the
+ * tensor operands (where: of b and c only). */
+typedef WK_ENUM(wk_ternary_op) {
+    WK_TERNARY_WHERE = 0,   /* a ? b : c, with a a bool tensor */
+    WK_TERNARY_LERP = 1,    /* a + w (b - a), w = c, or the scalar s when c is NULL; floating only */
+    WK_TERNARY_ADDCMUL = 2, /* a + s b c */
+    WK_TERNARY_ADDCDIV = 3, /* a + s b / c; floating only */
+    WK_TERNARY_CLAMP = 4,   /* min(max(a, b), c); b or c may be NULL (no bound); NaN propagates */
+    WK_TERNARY_OP_COUNT = 5
+} wk_ternary_op;
+
+/* s may be NULL where the op has no scalar (where, clamp; lerp with a tensor weight); it defaults
+ * to 1 for addcmul and addcdiv. */
+WK_API wk_status wk_op_ternary(wk_ternary_op op, wk_tensor a, wk_tensor b, wk_tensor c, const wk_scalar* s,
+                               wk_tensor out, wk_tensor* result);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Reductions                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -322,7 +338,7 @@ typedef WK_ENUM(wk_reduce_op) {
     WK_REDUCE_MIN = 4,        /* amin: values only */
     WK_REDUCE_VAR = 5,        /* param = correction */
     WK_REDUCE_STD = 6,        /* param = correction */
-    WK_REDUCE_NORM = 7,       /* param = p (1, 2, or infinity) */
+    WK_REDUCE_NORM = 7,       /* param = p: 0 counts nonzeros, inf and -inf give max and min |x|, else (sum |x|^p)^(1/p) */
     WK_REDUCE_LOGSUMEXP = 8,
     WK_REDUCE_ALL = 9,
     WK_REDUCE_ANY = 10,
@@ -337,12 +353,43 @@ WK_API wk_status wk_op_reduce(wk_reduce_op op, wk_tensor x, const int32_t* dims,
                               int32_t keepdim, double param, int32_t dtype, wk_tensor out,
                               wk_tensor* result);
 
+/* Values and indices (i64) of the max or min along one dim: op is WK_REDUCE_MAX or WK_REDUCE_MIN.
+ * The index is that of the first occurrence; a NaN counts as the extreme, as in PyTorch. */
+WK_API wk_status wk_op_reduce_indices(wk_reduce_op op, wk_tensor x, int32_t dim, int32_t keepdim,
+                                      wk_tensor* values, wk_tensor* indices);
+
+typedef WK_ENUM(wk_scan_op) {
+    WK_SCAN_CUMSUM = 0,
+    WK_SCAN_CUMPROD = 1,
+    WK_SCAN_OP_COUNT = 2
+} wk_scan_op;
+
+/* Cumulative sum or product along dim. dtype < 0 keeps floating dtypes and gives i64 for integers
+ * and bools; otherwise x is converted to dtype first. Floats accumulate in double. */
+WK_API wk_status wk_op_scan(wk_scan_op op, wk_tensor x, int32_t dim, int32_t dtype, wk_tensor out,
+                            wk_tensor* result);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Linear algebra                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Every product runs on Wick's packed GEMM (float, double; integers on plain loops) and reads
+ * transposed or strided operands in place. Operands are promoted to a common dtype; bool is refused. */
+
 /* PyTorch's matmul: 1-D dot, 2-D matrix product, batched with broadcast batch dimensions. */
 WK_API wk_status wk_op_matmul(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* (B, n, k) @ (B, k, m) -> (B, n, m), no broadcasting (torch.bmm). */
+WK_API wk_status wk_op_bmm(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* beta * input + alpha * (mat1 @ mat2) for mat1 (n, k), mat2 (k, m); input broadcasts to (n, m).
+ * beta == 0 ignores input (NaN in it is not propagated). Integer tensors need integral alpha, beta. */
+WK_API wk_status wk_op_addmm(wk_tensor input, wk_tensor mat1, wk_tensor mat2, double beta, double alpha,
+                             wk_tensor out, wk_tensor* result);
+/* Outer product of vectors (n) and (m): (n, m). */
+WK_API wk_status wk_op_outer(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Inner product of two vectors of one length: a 0-d tensor. */
+WK_API wk_status wk_op_dot(wk_tensor a, wk_tensor b, wk_tensor out, wk_tensor* result);
+/* Matrix-vector product (n, k) @ (k) -> (n). */
+WK_API wk_status wk_op_mv(wk_tensor mat, wk_tensor vec, wk_tensor out, wk_tensor* result);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Indexing, joining, sorting and scans                                                        */
@@ -465,15 +512,246 @@ WK_API wk_status wk_op_unique(wk_tensor x, wk_tensor* values, wk_tensor* inverse
 /* ------------------------------------------------------------------------------------------ */
 /* softmax, losses, convolution, pooling, normalisation, dropout, embedding, upsampling */
 
+/* How a loss reduces its per-element values. */
+typedef WK_ENUM(wk_reduction) {
+    WK_REDUCTION_NONE = 0,
+    WK_REDUCTION_MEAN = 1, /* weighted mean: divided by the summed class weights of the counted targets */
+    WK_REDUCTION_SUM = 2
+} wk_reduction;
+
+/* Inputs may have any layout; float16 / bfloat16 compute in float32 on the CPU and come back in
+ * their dtype. Spatial parameters come as (h, w) pairs. Optional tensors may be NULL; optional
+ * outputs are NULL when not computed. Backward ops return the gradients that `grad_mask` asks for
+ * (1: input, 2: weight, 4: bias). They are the rules autograd calls. */
+
+/* softmax (log_softmax when log != 0) along dim, stable: exp(x - max) / sum. */
+WK_API wk_status wk_op_softmax(wk_tensor x, int64_t dim, int32_t log, wk_tensor out, wk_tensor* result);
+/* From the forward output y: y * (g - sum(g * y)), or for log_softmax g - exp(y) * sum(g). */
+WK_API wk_status wk_op_softmax_backward(wk_tensor grad_output, wk_tensor output, int64_t dim, int32_t log,
+                                        wk_tensor* grad_input);
+
+/* Negative log-likelihood of log-probabilities input (N, C, d1, ...) or (C) at integer targets
+ * (N, d1, ...) or (); weight (C) may be NULL. Targets equal to ignore_index count for nothing.
+ * total_weight (0-d): the summed weights of the counted targets (the divisor of the mean). */
+WK_API wk_status wk_op_nll_loss(wk_tensor input, wk_tensor target, wk_tensor weight, wk_reduction reduction,
+                                int64_t ignore_index, wk_tensor* loss, wk_tensor* total_weight);
+WK_API wk_status wk_op_nll_loss_backward(wk_tensor grad_loss, wk_tensor input, wk_tensor target, wk_tensor weight,
+                                         wk_reduction reduction, int64_t ignore_index, wk_tensor total_weight,
+                                         wk_tensor* grad_input);
+
+/* conv2d: x (N, C, H, W) or (C, H, W), weight (OC, C / groups, KH, KW), bias (OC) or NULL. */
+WK_API wk_status wk_op_conv2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h, int64_t stride_w,
+                              int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                              wk_tensor* result);
+WK_API wk_status wk_op_conv2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride_h,
+                                       int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h,
+                                       int64_t dilation_w, int64_t groups, int32_t grad_mask, wk_tensor* grad_input,
+                                       wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* conv1d: x (N, C, L) or (C, L), weight (OC, C / groups, K), bias (OC) or NULL. */
+WK_API wk_status wk_op_conv1d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride, int64_t padding,
+                              int64_t dilation, int64_t groups, wk_tensor* result);
+WK_API wk_status wk_op_conv1d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, int64_t stride,
+                                       int64_t padding, int64_t dilation, int64_t groups, int32_t grad_mask,
+                                       wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* conv_transpose2d: x (N, Cin, H, W) or (Cin, H, W), weight (Cin, Cout / groups, KH, KW), bias (Cout) or
+ * NULL; output size (H - 1) * stride - 2 * pad + dilation * (KH - 1) + output_pad + 1. */
+WK_API wk_status wk_op_conv_transpose2d(wk_tensor x, wk_tensor weight, wk_tensor bias, int64_t stride_h,
+                                        int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t output_pad_h,
+                                        int64_t output_pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                                        wk_tensor* result);
+/* Its gradients: input by conv2d(grad_output, weight), weight and bias as conv2d's. */
+WK_API wk_status wk_op_conv_transpose2d_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight,
+                                                 int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                                                 int64_t dilation_h, int64_t dilation_w, int64_t groups,
+                                                 int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight,
+                                                 wk_tensor* grad_bias);
+
+/* max_pool2d over (N, C, H, W) or (C, H, W); indices (int64) are flat positions h * W + w in each
+ * input plane. Padding is at most half the kernel. */
+WK_API wk_status wk_op_max_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                  int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w,
+                                  int32_t ceil_mode, wk_tensor* result, wk_tensor* indices);
+/* input_shape: the forward input's shape (3-D or 4-D). */
+WK_API wk_status wk_op_max_pool2d_backward(wk_tensor grad_output, wk_tensor indices, const int64_t* input_shape,
+                                           int32_t input_ndim, wk_tensor* grad_input);
+/* avg_pool2d; divisor_override 0: none. */
+WK_API wk_status wk_op_avg_pool2d(wk_tensor x, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                  int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad,
+                                  int64_t divisor_override, wk_tensor* result);
+WK_API wk_status wk_op_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape, int32_t input_ndim,
+                                           int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w,
+                                           int64_t pad_h, int64_t pad_w, int32_t ceil_mode, int32_t count_include_pad,
+                                           int64_t divisor_override, wk_tensor* grad_input);
+WK_API wk_status wk_op_adaptive_avg_pool2d(wk_tensor x, int64_t output_h, int64_t output_w, wk_tensor* result);
+WK_API wk_status wk_op_adaptive_avg_pool2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                    int32_t input_ndim, wk_tensor* grad_input);
+
+/* batch_norm over x (N, C, ...). training: batch statistics, running_mean / running_var (C, may be
+ * NULL) updated in place with momentum (unbiased variance); otherwise the running statistics.
+ * save_mean / save_invstd: the statistics used (mean and 1 / sqrt(var + eps)), for the backward. */
+WK_API wk_status wk_op_batch_norm(wk_tensor x, wk_tensor weight, wk_tensor bias, wk_tensor running_mean,
+                                  wk_tensor running_var, int32_t training, double momentum, double eps,
+                                  wk_tensor* result, wk_tensor* save_mean, wk_tensor* save_invstd);
+WK_API wk_status wk_op_batch_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor weight, wk_tensor save_mean,
+                                           wk_tensor save_invstd, int32_t training, int32_t grad_mask,
+                                           wk_tensor* grad_input, wk_tensor* grad_weight, wk_tensor* grad_bias);
+/* layer_norm over the last dims of x equal to normalized_shape; weight, bias of that shape or NULL.
+ * mean and rstd have x's leading dims followed by ones. */
+WK_API wk_status wk_op_layer_norm(wk_tensor x, const int64_t* normalized_shape, int32_t normalized_ndim,
+                                  wk_tensor weight, wk_tensor bias, double eps, wk_tensor* result, wk_tensor* mean,
+                                  wk_tensor* rstd);
+WK_API wk_status wk_op_layer_norm_backward(wk_tensor grad_output, wk_tensor x, const int64_t* normalized_shape,
+                                           int32_t normalized_ndim, wk_tensor mean, wk_tensor rstd, wk_tensor weight,
+                                           int32_t grad_mask, wk_tensor* grad_input, wk_tensor* grad_weight,
+                                           wk_tensor* grad_bias);
+/* group_norm of x (N, C, ...) with C split into groups; mean and rstd are (N, groups). */
+WK_API wk_status wk_op_group_norm(wk_tensor x, int64_t groups, wk_tensor weight, wk_tensor bias, double eps,
+                                  wk_tensor* result, wk_tensor* mean, wk_tensor* rstd);
+WK_API wk_status wk_op_group_norm_backward(wk_tensor grad_output, wk_tensor x, wk_tensor mean, wk_tensor rstd,
+                                           wk_tensor weight, int64_t groups, int32_t grad_mask, wk_tensor* grad_input,
+                                           wk_tensor* grad_weight, wk_tensor* grad_bias);
+
+/* dropout: when training, mask (bool) keeps each element with probability 1 - p (the draw of a
+ * Bernoulli(1 - p) fill from generator g, NULL: the default) and result = x * mask / (1 - p).
+ * Not training: result is x itself and mask is NULL. The backward is grad * mask / (1 - p). */
+WK_API wk_status wk_op_dropout(wk_tensor x, double p, int32_t training, wk_generator g, wk_tensor* result,
+                               wk_tensor* mask);
+
+/* Rows of weight (V, D) at integer indices of any shape: indices' shape + (D). */
+WK_API wk_status wk_op_embedding(wk_tensor weight, wk_tensor indices, wk_tensor* result);
+/* (num_weights, D) scatter-add of grad_output rows at indices; rows at padding_idx (when
+ * has_padding_idx; negative counts from the end) get no gradient. */
+WK_API wk_status wk_op_embedding_backward(wk_tensor grad_output, wk_tensor indices, int64_t num_weights,
+                                          int32_t has_padding_idx, int64_t padding_idx, wk_tensor* grad_weight);
+
+/* Upsampling of (N, C, H, W) to (N, C, output_h, output_w). scale_h / scale_w > 0 are the caller's
+ * scale factors (source coordinate = destination / scale, as PyTorch), 0 derives them from the sizes.
+ * Nearest: src = floor(dst * in / out). Bilinear: align_corners maps corner pixels onto each other. */
+WK_API wk_status wk_op_upsample_nearest2d(wk_tensor x, int64_t output_h, int64_t output_w, double scale_h,
+                                          double scale_w, wk_tensor* result);
+WK_API wk_status wk_op_upsample_nearest2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                   int32_t input_ndim, double scale_h, double scale_w,
+                                                   wk_tensor* grad_input);
+WK_API wk_status wk_op_upsample_bilinear2d(wk_tensor x, int64_t output_h, int64_t output_w, int32_t align_corners,
+                                           double scale_h, double scale_w, wk_tensor* result);
+WK_API wk_status wk_op_upsample_bilinear2d_backward(wk_tensor grad_output, const int64_t* input_shape,
+                                                    int32_t input_ndim, int32_t align_corners, double scale_h,
+                                                    double scale_w, wk_tensor* grad_input);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Optimizer steps                                                                             */
 /* ------------------------------------------------------------------------------------------ */
-/* fused per-parameter updates (SGD, Adam, AdamW, RMSprop, Adagrad) */
+/* Fused per-parameter updates: each call reads the gradient and updates the parameter and its state
+ * buffers in one pass, following PyTorch's documented algorithms (torch.optim) step for step.
+ * param, grad and every state buffer must have the same shape and the same floating dtype (float32
+ * or float64) and live on one device; param and the state buffers are updated in place (their
+ * versions are bumped). A state buffer that an option does not use may be NULL. The optimizer's
+ * step count and per-group hyperparameters come in an options struct. */
+
+/* SGD: g = grad (negated if maximize) + weight_decay * param;
+ * with momentum: buf = g on the first step, else momentum * buf + (1 - dampening) * g;
+ * g = nesterov ? g + momentum * buf : buf; then param -= lr * g. */
+typedef struct wk_sgd_options {
+    double lr;
+    double momentum;
+    double dampening;
+    double weight_decay;
+    int32_t nesterov;   /* non-zero: Nesterov momentum (needs momentum > 0 and dampening 0) */
+    int32_t maximize;   /* non-zero: ascend the objective */
+    int32_t first_step; /* non-zero: the momentum buffer is initialised from this step's g */
+    int32_t unused;     /* keeps the layout explicit */
+} wk_sgd_options;
+
+/* momentum_buffer is required when momentum != 0 and ignored otherwise. */
+WK_API wk_status wk_optim_sgd_step(wk_tensor param, wk_tensor grad, wk_tensor momentum_buffer,
+                                   const wk_sgd_options* options);
+
+/* Adam and AdamW: with t = step (1 on the first call),
+ * g = grad (negated if maximize); Adam adds weight_decay * param to g, AdamW (decoupled_weight_decay)
+ * multiplies param by 1 - lr * weight_decay instead;
+ * exp_avg += (1 - beta1) * (g - exp_avg); exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g * g;
+ * with amsgrad, max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq) is used in place of exp_avg_sq in
+ * denom = sqrt(v) / sqrt(1 - beta2^t) + eps; param -= lr / (1 - beta1^t) * exp_avg / denom. */
+typedef struct wk_adam_options {
+    double lr;
+    double beta1;
+    double beta2;
+    double eps;
+    double weight_decay;
+    int64_t step;                   /* the step being taken, from 1 */
+    int32_t amsgrad;                /* non-zero: keep the running maximum of exp_avg_sq */
+    int32_t decoupled_weight_decay; /* non-zero: AdamW's weight decay */
+    int32_t maximize;
+    int32_t unused;
+} wk_adam_options;
+
+/* max_exp_avg_sq is required with amsgrad and ignored otherwise. */
+WK_API wk_status wk_optim_adam_step(wk_tensor param, wk_tensor grad, wk_tensor exp_avg, wk_tensor exp_avg_sq,
+                                    wk_tensor max_exp_avg_sq, const wk_adam_options* options);
+
+/* RMSprop: g = grad (negated if maximize) + weight_decay * param;
+ * square_avg = alpha * square_avg + (1 - alpha) * g * g;
+ * centered: grad_avg += (1 - alpha) * (g - grad_avg); avg = sqrt(square_avg - grad_avg^2) + eps,
+ * else avg = sqrt(square_avg) + eps;
+ * with momentum: buf = momentum * buf + g / avg; param -= lr * buf; else param -= lr * g / avg. */
+typedef struct wk_rmsprop_options {
+    double lr;
+    double alpha;
+    double eps;
+    double weight_decay;
+    double momentum;
+    int32_t centered;
+    int32_t maximize;
+} wk_rmsprop_options;
+
+/* grad_avg is required when centered, momentum_buffer when momentum != 0; both ignored otherwise. */
+WK_API wk_status wk_optim_rmsprop_step(wk_tensor param, wk_tensor grad, wk_tensor square_avg, wk_tensor grad_avg,
+                                       wk_tensor momentum_buffer, const wk_rmsprop_options* options);
+
+/* Adagrad: with t = step (1 on the first call), g = grad (negated if maximize) + weight_decay * param;
+ * clr = lr / (1 + (t - 1) * lr_decay); state_sum += g * g; param -= clr * g / (sqrt(state_sum) + eps). */
+typedef struct wk_adagrad_options {
+    double lr;
+    double lr_decay;
+    double weight_decay;
+    double eps;
+    int64_t step;
+    int32_t maximize;
+    int32_t unused;
+} wk_adagrad_options;
+
+WK_API wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum,
+                                       const wk_adagrad_options* options);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Threads and CPU features                                                                    */
 /* ------------------------------------------------------------------------------------------ */
-/* intra-op thread pool, instruction-set dispatch */
+/* Kernels split large tensors across one process-wide pool of threads; small ones stay on the
+ * calling thread. Elementwise results never depend on the thread count; reductions give the same
+ * bits for every thread count too (their work is split by shape, not by thread). */
+
+/* Threads the pool uses, the calling thread included. Default: the environment variable
+ * WICK_NUM_THREADS, else the number of CPUs the process may run on. */
+WK_API wk_status wk_threads_get(int32_t* count);
+/* 1 to 1024. Waits for a running kernel; fails when called from inside one. */
+WK_API wk_status wk_threads_set(int32_t count);
+
+typedef WK_ENUM(wk_cpu_isa) {
+    WK_CPU_ISA_SCALAR = 0, /* portable C++ (the reference kernels) */
+    WK_CPU_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    WK_CPU_ISA_AVX512 = 2, /* AVX-512 F, DQ, BW, VL */
+    WK_CPU_ISA_COUNT = 3
+} wk_cpu_isa;
+
+/* The instruction set CPU kernels use now, and the best one this CPU and OS support. Default: the
+ * best, or the lower one named by WICK_CPU_ISA=scalar|avx2|avx512. */
+WK_API wk_status wk_cpu_isa_get(wk_cpu_isa* active, wk_cpu_isa* best);
+/* Selects the instruction set for later kernels; one the CPU lacks falls back to the best it has
+ * (*active gets what is used, wk_cpu_isa_note says why). Not meant to race with running kernels. */
+WK_API wk_status wk_cpu_isa_set(wk_cpu_isa requested, wk_cpu_isa* active);
+/* Why the active instruction set differs from the last one asked for (WICK_CPU_ISA or
+ * wk_cpu_isa_set), or "" when it does not. Valid until the next call on this thread. */
+WK_API wk_status wk_cpu_isa_note(const char** message);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Devices and streams                                                                         */

@@ -18,7 +18,7 @@
 namespace wick {
 
 // Bumped whenever the table below changes; a backend library built against another version is refused.
-constexpr int32_t kBackendAbiVersion = 2;
+constexpr int32_t kBackendAbiVersion = 3;
 
 struct MemoryStats {
     int64_t allocated_bytes = 0;
@@ -58,18 +58,29 @@ struct ElementwiseKernels {
     wk_status (*binary_scalar)(wk_binary_op op, const View& out, const View& a, Scalar s, bool reverse);
     // out[i] = start + i * step for a contiguous 1-D out.
     wk_status (*arange)(const View& out, double start, double step);
+    // out = op(a, b, c) (wk_ternary_op); b or c null when absent. a is bool for where; otherwise
+    // a, b, c and out share one dtype. s: lerp's scalar weight (when c is null), addcmul/addcdiv's value.
+    wk_status (*ternary)(wk_ternary_op op, const View& out, const View& a, const View* b, const View* c, double s);
 };
 
 // Reductions. `out` has x's ndim with size 1 in every reduced dimension (keepdim form); the kernel
 // reduces every dimension where out's size is 1 and x's is not. out's dtype may differ from x's.
 struct ReduceKernels {
     wk_status (*reduce)(wk_reduce_op op, const View& out, const View& x, double param);
+    // Max or min (op) over the reduced dimension (one) with the index of the first extreme; values has
+    // x's dtype, indices i64; both in keepdim form with the same shape and strides.
+    wk_status (*reduce_indices)(wk_reduce_op op, const View& values, const View& indices, const View& x);
+    // Cumulative sum or product along dim; out and x have the same shape and dtype (f32, f64 or i64).
+    wk_status (*scan)(wk_scan_op op, const View& out, const View& x, int32_t dim);
 };
 
 // Batched matrix product: c[b] = a[b] @ b[b] for 3-D views (batch, rows, cols) of one dtype,
 // any strides (a batch stride of 0 broadcasts).
 struct LinalgKernels {
     wk_status (*bmm)(const View& c, const View& a, const View& b);
+    // c[b] = alpha * a[b] @ b[b] + beta * c[b]; beta == 0: c is only written (NaNs in it vanish).
+    // c may have any strides that do not overlap; integer dtypes take integral alpha and beta.
+    wk_status (*gemm)(const View& c, const View& a, const View& b, double alpha, double beta);
 };
 
 // Counter-based random fills: element i of `out` (row-major order) depends only on (seed, offset, i).

@@ -1,5 +1,10 @@
-// Backend kernel family: fused optimizer updates (one kernel per parameter tensor and step).
+// Backend kernel family: fused optimizer updates (one kernel call per parameter tensor and step).
 // Conventions as in backend.h: plain-data arguments (View, enums, scalars), a wk_status result.
+//
+// Every view given to one call is contiguous, has the same number of elements and the same
+// floating dtype (float32 or float64); the ops layer (ops/optim.cpp) guarantees it. A state view
+// that the options do not use has a null data pointer. The formulas are those of wick.h's
+// "Optimizer steps" section.
 #pragma once
 
 #include "core/backend.h"
@@ -7,8 +12,12 @@
 namespace wick {
 
 struct OptimKernels {
-    // Entries are appended here as the ops land; a null entry is "not implemented on this backend".
-    void* reserved;
+    wk_status (*sgd)(const View& param, const View& grad, const View& momentum_buffer, const wk_sgd_options& o);
+    wk_status (*adam)(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq,
+                      const View& max_exp_avg_sq, const wk_adam_options& o);
+    wk_status (*rmsprop)(const View& param, const View& grad, const View& square_avg, const View& grad_avg,
+                         const View& momentum_buffer, const wk_rmsprop_options& o);
+    wk_status (*adagrad)(const View& param, const View& grad, const View& state_sum, const wk_adagrad_options& o);
 };
 
 }  // namespace wick

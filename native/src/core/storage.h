@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "core/ref.h"
+#include "core/small_pool.h"
 
 namespace wick {
 
@@ -30,6 +31,10 @@ public:
 
     int64_t version() const { return version_.load(std::memory_order_relaxed); }
     void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
+    // Made and dropped at the rate of ops: from the per-thread small-block pool, not malloc.
+    static void* operator new(size_t n) { return small_pool_allocate(n); }
+    static void operator delete(void* p, size_t n) { small_pool_free(p, n); }
 
     void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release() {

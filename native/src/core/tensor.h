@@ -10,6 +10,7 @@
 #include "core/device.h"
 #include "core/dtype.h"
 #include "core/ref.h"
+#include "core/small_pool.h"
 #include "core/shape.h"
 #include "core/storage.h"
 
@@ -43,6 +44,10 @@ public:
     char* data() const {
         return static_cast<char*>(storage_->data()) + offset_ * static_cast<int64_t>(dtype_size(dtype_));
     }
+
+    // Made and dropped at the rate of ops: from the per-thread small-block pool, not malloc.
+    static void* operator new(size_t n) { return small_pool_allocate(n); }
+    static void operator delete(void* p, size_t n) { small_pool_free(p, n); }
 
     void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
     void release() {

@@ -32,9 +32,10 @@ void device_count(int32_t* out) { *out = 1; }
 
 const ElementwiseKernels kElementwise = {
     guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
+    guarded<&ternary>,
 };
-const ReduceKernels kReduce = {guarded<&reduce>};
-const LinalgKernels kLinalg = {guarded<&bmm>};
+const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
+const LinalgKernels kLinalg = {guarded<&bmm>, guarded<&gemm_batched>};
 const RandomKernels kRandom = {guarded<&random_fill>};
 
 const Backend kCpu = {

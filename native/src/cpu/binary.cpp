@@ -1,144 +1,81 @@
-// Binary elementwise kernels: tensor-tensor (broadcast through stride 0) and tensor-scalar.
+// Binary elementwise driver: tensor-tensor (broadcast through stride 0) and tensor-scalar, around
+// the active ISA's inner loop, which takes each input contiguous or as a broadcast scalar; other
+// strides go through small buffers. Integer division by zero and negative integer powers are
+// reported after the loop (the kernel stores 0 there).
+#include <algorithm>
 #include <atomic>
-#include <cmath>
-#include <cstring>
 
 #include "cpu/dispatch.h"
 #include "cpu/kernels.h"
 #include "cpu/loops.h"
-#include "cpu/math.h"
+#include "cpu/simd/isa_kernels.h"
+#include "cpu/strided.h"
 
 namespace wick::cpu {
 
 namespace {
 
-// out[i] = f(a[i], b[i]).
-template <class O, class T, class F>
-void map2(const View& out, const View& a, const View& b, F f) {
-    Loop<3> L = make_loop<3>({&out, &a, &b});
-    run_loop(L, [&f](char** p, const int64_t* s, int64_t n) {
-        constexpr int64_t so = sizeof(O), st = sizeof(T);
-        O* o = reinterpret_cast<O*>(p[0]);
-        const T* x = reinterpret_cast<const T*>(p[1]);
-        const T* y = reinterpret_cast<const T*>(p[2]);
-        if (s[0] == so && s[1] == st && s[2] == st) {
-            for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-        } else if (s[0] == so && s[1] == st && s[2] == 0) {
-            const T yv = *y;
-            for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-        } else if (s[0] == so && s[1] == 0 && s[2] == st) {
-            const T xv = *x;
-            for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-        } else {
-            for (int64_t i = 0; i < n; ++i) {
-                T xv, yv;
-                std::memcpy(&xv, p[1] + i * s[1], sizeof(T));
-                std::memcpy(&yv, p[2] + i * s[2], sizeof(T));
-                O r = f(xv, yv);
-                std::memcpy(p[0] + i * s[0], &r, sizeof(O));
-            }
-        }
-    });
+const char* binary_op_name(wk_binary_op op) {
+    switch (op) {
+        case WK_BINARY_FLOOR_DIV: return "floor_divide";
+        case WK_BINARY_REMAINDER: return "remainder";
+        case WK_BINARY_FMOD: return "fmod";
+        default: return "binary";
+    }
 }
 
-// Integer division by zero has no value; it is reported after the loop instead of crashing.
-struct ZeroDivision {
-    std::atomic<bool> seen{false};
-    void check(const char* op) const {
-        if (seen.load()) fail(WK_ERR_INVALID_ARGUMENT, op, ": integer division by zero");
-    }
-};
+void run_strided(const IsaKernels& k, wk_binary_op op, DType dt, int64_t osz, int64_t esz, const View& out, const View& a,
+                 const View& b, std::atomic<int32_t>& flags);
 
-// Applies op to (a, b) views of type T; `b_view` may be a stride-0 broadcast of a scalar.
-template <class T>
-void apply(wk_binary_op op, const View& out, const View& a, const View& b) {
-    constexpr bool fp = std::is_floating_point_v<T>;
-    constexpr bool is_bool = std::is_same_v<T, bool>;
-    ZeroDivision zd;
-    switch (op) {
-        case WK_BINARY_ADD: return map2<T, T>(out, a, b, [](T x, T y) { return add(x, y); });
-        case WK_BINARY_SUB: return map2<T, T>(out, a, b, [](T x, T y) { return sub(x, y); });
-        case WK_BINARY_MUL: return map2<T, T>(out, a, b, [](T x, T y) { return mul(x, y); });
-        case WK_BINARY_DIV:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return x / y; });
-            break;
-        case WK_BINARY_MAXIMUM: return map2<T, T>(out, a, b, [](T x, T y) { return nan_max(x, y); });
-        case WK_BINARY_MINIMUM: return map2<T, T>(out, a, b, [](T x, T y) { return nan_min(x, y); });
-        case WK_BINARY_EQ: return map2<bool, T>(out, a, b, [](T x, T y) { return x == y; });
-        case WK_BINARY_NE: return map2<bool, T>(out, a, b, [](T x, T y) { return x != y; });
-        case WK_BINARY_LT: return map2<bool, T>(out, a, b, [](T x, T y) { return x < y; });
-        case WK_BINARY_LE: return map2<bool, T>(out, a, b, [](T x, T y) { return x <= y; });
-        case WK_BINARY_GT: return map2<bool, T>(out, a, b, [](T x, T y) { return x > y; });
-        case WK_BINARY_GE: return map2<bool, T>(out, a, b, [](T x, T y) { return x >= y; });
-        case WK_BINARY_LOGICAL_AND: return map2<bool, T>(out, a, b, [](T x, T y) { return x != T(0) && y != T(0); });
-        case WK_BINARY_LOGICAL_OR: return map2<bool, T>(out, a, b, [](T x, T y) { return x != T(0) || y != T(0); });
-        case WK_BINARY_LOGICAL_XOR: return map2<bool, T>(out, a, b, [](T x, T y) { return (x != T(0)) != (y != T(0)); });
-        case WK_BINARY_ATAN2:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return std::atan2(x, y); });
-            break;
-        case WK_BINARY_FLOOR_DIV:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return float_floor_div(x, y); });
-            else if constexpr (!is_bool) {
-                map2<T, T>(out, a, b, [&zd](T x, T y) {
-                    if (y == 0) { zd.seen = true; return T(0); }
-                    return int_floor_div(x, y);
-                });
-                return zd.check("floor_divide");
-            }
-            break;
-        case WK_BINARY_REMAINDER:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return float_remainder(x, y); });
-            else if constexpr (!is_bool) {
-                map2<T, T>(out, a, b, [&zd](T x, T y) {
-                    if (y == 0) { zd.seen = true; return T(0); }
-                    return int_remainder(x, y);
-                });
-                return zd.check("remainder");
-            }
-            break;
-        case WK_BINARY_FMOD:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return std::fmod(x, y); });
-            else if constexpr (!is_bool) {
-                map2<T, T>(out, a, b, [&zd](T x, T y) {
-                    if (y == 0) { zd.seen = true; return T(0); }
-                    return int_fmod(x, y);
-                });
-                return zd.check("fmod");
-            }
-            break;
-        case WK_BINARY_POW:
-            if constexpr (fp) return map2<T, T>(out, a, b, [](T x, T y) { return std::pow(x, y); });
-            else if constexpr (!is_bool) {
-                std::atomic<bool> negative{false};
-                map2<T, T>(out, a, b, [&negative](T x, T y) {
-                    if constexpr (std::is_signed_v<T>) {
-                        if (y < 0) { negative = true; return T(0); }
-                    }
-                    return int_pow(x, y);
-                });
-                if (negative.load()) fail(WK_ERR_INVALID_ARGUMENT, "pow: integers to negative integer powers are not allowed");
-                return;
-            }
-            break;
-        case WK_BINARY_BITWISE_AND:
-            if constexpr (!fp) return map2<T, T>(out, a, b, [](T x, T y) { return static_cast<T>(x & y); });
-            break;
-        case WK_BINARY_BITWISE_OR:
-            if constexpr (!fp) return map2<T, T>(out, a, b, [](T x, T y) { return static_cast<T>(x | y); });
-            break;
-        case WK_BINARY_BITWISE_XOR:
-            if constexpr (!fp) return map2<T, T>(out, a, b, [](T x, T y) { return static_cast<T>(x ^ y); });
-            break;
-        default: break;
+void run(wk_binary_op op, const View& out, const View& a, const View& b) {
+    const IsaKernels& k = isa_kernels();
+    const DType dt = a.dtype;
+    const int64_t osz = static_cast<int64_t>(dtype_size(out.dtype)), esz = static_cast<int64_t>(dtype_size(dt));
+    std::atomic<int32_t> flags{kBinaryOk};
+    const int ua = flat_unit(a), ub = flat_unit(b);
+    if (out.is_contiguous() && ua >= 0 && ub >= 0) {
+        run_flat(out.numel(), [&](int64_t s, int64_t e) {
+            int32_t f = k.binary(op, dt, out.data + s * osz, a.data + s * ua * esz, ua, b.data + s * ub * esz, ub, e - s);
+            if (f != kBinaryOk) flags.fetch_or(f, std::memory_order_relaxed);
+        });
+    } else {
+        run_strided(k, op, dt, osz, esz, out, a, b, flags);
     }
-    fail(WK_ERR_DTYPE, "binary op ", static_cast<int>(op), " is not defined for ", dtype_name(a.dtype));
+    const int32_t fl = flags.load();
+    if (fl & kIntDivByZero) fail(WK_ERR_INVALID_ARGUMENT, binary_op_name(op), ": integer division by zero");
+    if (fl & kNegativeIntPow) fail(WK_ERR_INVALID_ARGUMENT, "pow: integers to negative integer powers are not allowed");
+}
+
+void run_strided(const IsaKernels& k, wk_binary_op op, DType dt, int64_t osz, int64_t esz, const View& out, const View& a,
+                 const View& b, std::atomic<int32_t>& flags) {
+    Loop<3> L = make_loop<3>({&out, &a, &b});
+    run_loop(L, [&](char** p, const int64_t* s, int64_t n) {
+        const bool a_ok = s[1] == esz || s[1] == 0, b_ok = s[2] == esz || s[2] == 0;
+        int32_t f;
+        if (s[0] == osz && a_ok && b_ok) {
+            f = k.binary(op, dt, p[0], p[1], s[1] != 0, p[2], s[2] != 0, n);
+        } else {
+            f = kBinaryOk;
+            alignas(64) char ab[kGatherElems * 8], bb[kGatherElems * 8], ob[kGatherElems * 8];
+            for (int64_t i = 0; i < n; i += kGatherElems) {
+                const int64_t m = std::min(kGatherElems, n - i);
+                const char* pa = p[1] + i * s[1];
+                const char* pb = p[2] + i * s[2];
+                if (!a_ok) gather(ab, pa, s[1], m, esz);
+                if (!b_ok) gather(bb, pb, s[2], m, esz);
+                char* dst = p[0] + i * s[0];
+                f |= k.binary(op, dt, s[0] == osz ? dst : ob, a_ok ? pa : ab, a_ok ? s[1] != 0 : 1, b_ok ? pb : bb,
+                              b_ok ? s[2] != 0 : 1, m);
+                if (s[0] != osz) scatter(dst, s[0], ob, m, osz);
+            }
+        }
+        if (f != kBinaryOk) flags.fetch_or(f, std::memory_order_relaxed);
+    });
 }
 
 }  // namespace
 
-void binary(wk_binary_op op, const View& out, const View& a, const View& b) {
-    dispatch_compute(a.dtype, "binary", [&](auto tag) { apply<typename decltype(tag)::type>(op, out, a, b); });
-}
+void binary(wk_binary_op op, const View& out, const View& a, const View& b) { run(op, out, a, b); }
 
 void binary_scalar(wk_binary_op op, const View& out, const View& a, Scalar s, bool reverse) {
     dispatch_compute(a.dtype, "binary", [&](auto tag) {
@@ -148,8 +85,8 @@ void binary_scalar(wk_binary_op op, const View& out, const View& a, Scalar s, bo
         View sv = a;
         sv.data = reinterpret_cast<char*>(&value);
         for (int d = 0; d < sv.ndim; ++d) sv.strides[d] = 0;
-        if (reverse) apply<T>(op, out, sv, a);
-        else apply<T>(op, out, a, sv);
+        if (reverse) run(op, out, sv, a);
+        else run(op, out, a, sv);
     });
 }
 

@@ -95,6 +95,28 @@ void for_each_run(const Loop<N>& L, int64_t begin, int64_t end, Inner&& inner) {
 // Elements per task below which a loop stays on one thread.
 constexpr int64_t kElementwiseGrain = 32768;
 
+// How an input can be walked as one flat run of the (contiguous) output's elements: 0 when every
+// stride is 0 (a broadcast scalar, or a single element), 1 when it is contiguous (dense row-major,
+// the output's shape), -1 otherwise. All inputs flat: the drivers skip the strided machinery (the
+// common case, and most of the fixed cost of a tiny op).
+inline int flat_unit(const View& v) {
+    bool zero = true;
+    for (int d = 0; d < v.ndim; ++d) zero = zero && (v.strides[d] == 0 || v.sizes[d] == 1);
+    if (zero) return 0;
+    return v.is_contiguous() ? 1 : -1;
+}
+
+// fn(begin, end) over [0, n), split across the pool when large.
+template <class Fn>
+void run_flat(int64_t n, Fn&& fn) {
+    if (n <= 0) return;
+    if (n <= kElementwiseGrain) {
+        fn(int64_t(0), n);
+        return;
+    }
+    parallel_for(n, kElementwiseGrain, [&](int64_t b, int64_t e) { fn(b, e); });
+}
+
 // Runs inner over the whole loop, split across the thread pool when large.
 template <int N, class Inner>
 void run_loop(const Loop<N>& L, Inner&& inner) {

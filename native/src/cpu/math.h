@@ -102,19 +102,4 @@ inline T int_pow(T base, T exp) {
     return result;
 }
 
-template <class T>
-inline T nan_max(T a, T b) {
-    if constexpr (std::is_floating_point_v<T>) {
-        if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
-    }
-    return a > b ? a : b;
-}
-template <class T>
-inline T nan_min(T a, T b) {
-    if constexpr (std::is_floating_point_v<T>) {
-        if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
-    }
-    return a < b ? a : b;
-}
-
 }  // namespace wick::cpu

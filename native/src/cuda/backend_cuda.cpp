@@ -23,7 +23,7 @@ const ElementwiseKernels kElementwise = {
     guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
 };
 const ReduceKernels kReduce = {guarded<&reduce>};
-const LinalgKernels kLinalg = {guarded<&bmm>};
+const LinalgKernels kLinalg = {guarded<&bmm>, nullptr};  // gemm: not yet (products fall back to bmm + elementwise)
 const RandomKernels kRandom = {guarded<&random_fill>};
 const ShapeKernels kShape{};
 const NNKernels kNn{};

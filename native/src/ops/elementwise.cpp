@@ -1,5 +1,7 @@
 #include "ops/elementwise.h"
 
+#include <cmath>
+
 #include "ops/common.h"
 #include "ops/op_info.h"
 
@@ -56,16 +58,34 @@ TensorRef run_into(const Plan& plan, const Shape& shape, Device device, Tensor* 
 }  // namespace
 
 DType result_type(const Tensor& a, const Tensor& b) {
-    bool a0 = a.ndim() == 0, b0 = b.ndim() == 0;
-    if (a0 == b0) return promote_types(a.dtype(), b.dtype());
-    const Tensor& dim = a0 ? b : a;
-    const Tensor& zero = a0 ? a : b;
-    return category(zero.dtype()) > category(dim.dtype()) ? zero.dtype() : dim.dtype();
+    const Tensor* ts[2] = {&a, &b};
+    return result_type(ts, 2);
+}
+
+DType result_type(const Tensor* const* ts, int n) {
+    // PyTorch: tensors with dimensions decide, unless a 0-d tensor is of a higher category
+    // (bool < integer < floating), in which case the two are promoted together.
+    bool have_dim = false, have_zero = false;
+    DType dim = DType::Bool, zero = DType::Bool;
+    for (int i = 0; i < n; ++i) {
+        if (ts[i] == nullptr) continue;
+        DType t = ts[i]->dtype();
+        if (ts[i]->ndim() > 0) dim = have_dim ? promote_types(dim, t) : t, have_dim = true;
+        else zero = have_zero ? promote_types(zero, t) : t, have_zero = true;
+    }
+    if (!have_dim) return zero;
+    if (!have_zero) return dim;
+    return category(zero) > category(dim) ? promote_types(dim, zero) : dim;
 }
 
 TensorRef unary(wk_unary_op op, const TensorRef& x, double p0, double p1, Tensor* out) {
     const OpInfo& info = unary_info(op);
-    Plan plan = plan_for(info, x->dtype(), x->device());
+    DType in = x->dtype();
+    // clamp of an integer tensor with a fractional bound computes in float, as PyTorch's promotion.
+    if (op == WK_UNARY_CLAMP && !dtype_is_floating(in) &&
+        ((!std::isnan(p0) && p0 != std::floor(p0)) || (!std::isnan(p1) && p1 != std::floor(p1))))
+        in = kDefaultFloat;
+    Plan plan = plan_for(info, in, x->device());
     TensorRef xin = to_dtype(x, plan.compute);
     const Backend& be = backend_for(x->device());
     return run_into(plan, x->sizes(), x->device(), out, info.name, [&](const View& o) {
@@ -92,6 +112,66 @@ TensorRef binary_scalar(wk_binary_op op, const TensorRef& a, const Scalar& s, bo
     const Backend& be = backend_for(a->device());
     return run_into(plan, a->sizes(), a->device(), out, info.name, [&](const View& o) {
         launch(be, be.elementwise->binary_scalar, info.name, op, o, view_of(*ain), s, reverse);
+    });
+}
+
+TensorRef ternary(wk_ternary_op op, const TensorRef& a, const TensorRef& b, const TensorRef& c, const Scalar* s,
+                  Tensor* out) {
+    const char* name = ternary_name(op);
+    const bool where = op == WK_TERNARY_WHERE;
+    check(bool(b) || op == WK_TERNARY_CLAMP, WK_ERR_NULL_HANDLE, name, ": the second tensor is missing");
+    check(bool(c) || op == WK_TERNARY_CLAMP || op == WK_TERNARY_LERP, WK_ERR_NULL_HANDLE, name,
+          ": the third tensor is missing");
+    check(!(op == WK_TERNARY_LERP && !c && s == nullptr), WK_ERR_INVALID_ARGUMENT, name,
+          ": give the weight as a tensor or a scalar");
+    if (b) check_same_device(*a, *b, name);
+    if (c) check_same_device(*a, *c, name);
+    if (where)
+        check(a->dtype() == DType::Bool, WK_ERR_DTYPE, name, ": the condition must be a bool tensor, got ",
+              dtype_name(a->dtype()), "; compare first (x.Gt(0)) or convert with To(DType.Bool)");
+
+    Shape shape = a->sizes();
+    if (b) shape = broadcast_shapes(shape, b->sizes(), name);
+    if (c) shape = broadcast_shapes(shape, c->sizes(), name);
+
+    const Tensor* operands[3] = {where ? nullptr : a.get(), b.get(), c.get()};
+    DType promoted = result_type(operands, 3);
+    if (op == WK_TERNARY_LERP || op == WK_TERNARY_ADDCDIV) {
+        if (op == WK_TERNARY_ADDCDIV)
+            check(dtype_is_floating(promoted), WK_ERR_DTYPE, name,
+                  ": integer division is not supported (got ", dtype_name(promoted),
+                  " tensors); convert them with To(DType.Float32)");
+        else
+            check(dtype_is_floating(promoted), WK_ERR_DTYPE, name, ": needs floating-point tensors, got ",
+                  dtype_name(promoted), "; convert them with To(DType.Float32)");
+    }
+    if (op == WK_TERNARY_CLAMP || op == WK_TERNARY_ADDCMUL)
+        check(promoted != DType::Bool, WK_ERR_DTYPE, name,
+              ": not supported for bool tensors; convert with To(DType.Int64) or To(DType.Float32) first");
+    double sv = 1.0;
+    if (s != nullptr) {
+        sv = s->to_double();
+        if (op == WK_TERNARY_ADDCMUL && !dtype_is_floating(promoted))
+            check(!s->is_float() || sv == std::floor(sv), WK_ERR_DTYPE, name, ": the value ", sv,
+                  " is not a whole number, so it cannot scale ", dtype_name(promoted), " tensors");
+    }
+    if (op == WK_TERNARY_LERP && !c) sv = s->to_double();
+
+    const Device device = a->device();
+    Plan plan;
+    plan.compute = compute_dtype_on(device, promoted);
+    plan.kernel_out = plan.compute;
+    plan.result = promoted;
+    TensorRef ain = where ? a : to_dtype(a, plan.compute);
+    TensorRef bin = b ? to_dtype(b, plan.compute) : TensorRef();
+    TensorRef cin = c ? to_dtype(c, plan.compute) : TensorRef();
+    const Backend& be = backend_for(device);
+    return run_into(plan, shape, device, out, name, [&](const View& o) {
+        View av = broadcast_view(*ain, shape);
+        View bv, cv;
+        if (bin) bv = broadcast_view(*bin, shape);
+        if (cin) cv = broadcast_view(*cin, shape);
+        launch(be, be.elementwise->ternary, name, op, o, av, bin ? &bv : nullptr, cin ? &cv : nullptr, sv);
     });
 }
 

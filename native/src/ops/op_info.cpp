@@ -49,7 +49,13 @@ constexpr const char* kReduce[WK_REDUCE_OP_COUNT] = {
     "sum", "mean", "prod", "amax", "amin", "var", "std", "norm", "logsumexp", "all", "any", "argmax", "argmin",
 };
 
+constexpr const char* kTernary[WK_TERNARY_OP_COUNT] = {"where", "lerp", "addcmul", "addcdiv", "clamp"};
+constexpr const char* kScan[WK_SCAN_OP_COUNT] = {"cumsum", "cumprod"};
+
 }  // namespace
+
+const char* ternary_name(wk_ternary_op op) { return kTernary[op]; }
+const char* scan_name(wk_scan_op op) { return kScan[op]; }
 
 const OpInfo& unary_info(wk_unary_op op) { return kUnary[op]; }
 const OpInfo& binary_info(wk_binary_op op) { return kBinary[op]; }
@@ -66,6 +72,15 @@ wk_binary_op binary_op_from_abi(int32_t id) {
 wk_reduce_op reduce_op_from_abi(int32_t id) {
     check(id >= 0 && id < WK_REDUCE_OP_COUNT, WK_ERR_INVALID_ARGUMENT, "unknown reduce op id ", id);
     return static_cast<wk_reduce_op>(id);
+}
+
+wk_ternary_op ternary_op_from_abi(int32_t id) {
+    check(id >= 0 && id < WK_TERNARY_OP_COUNT, WK_ERR_INVALID_ARGUMENT, "unknown ternary op id ", id);
+    return static_cast<wk_ternary_op>(id);
+}
+wk_scan_op scan_op_from_abi(int32_t id) {
+    check(id >= 0 && id < WK_SCAN_OP_COUNT, WK_ERR_INVALID_ARGUMENT, "unknown scan op id ", id);
+    return static_cast<wk_scan_op>(id);
 }
 
 }  // namespace wick

@@ -23,10 +23,14 @@ struct OpInfo {
 const OpInfo& unary_info(wk_unary_op op);
 const OpInfo& binary_info(wk_binary_op op);
 const char* reduce_name(wk_reduce_op op);
+const char* ternary_name(wk_ternary_op op);
+const char* scan_name(wk_scan_op op);
 
 // Validates enum ids that crossed the ABI.
 wk_unary_op unary_op_from_abi(int32_t id);
 wk_binary_op binary_op_from_abi(int32_t id);
 wk_reduce_op reduce_op_from_abi(int32_t id);
+wk_ternary_op ternary_op_from_abi(int32_t id);
+wk_scan_op scan_op_from_abi(int32_t id);
 
 }  // namespace wick

@@ -44,8 +44,7 @@ TensorRef reduce(wk_reduce_op op, const TensorRef& x_in, const int32_t* dims, in
         check(dtype_is_floating(x->dtype()), WK_ERR_DTYPE, name, ": needs a floating-point tensor, got ",
               dtype_name(x->dtype()), "; convert with To(DType.Float32) or pass a dtype");
     if (op == WK_REDUCE_NORM)
-        check(param == 1 || param == 2 || std::isinf(param) || param > 0, WK_ERR_INVALID_ARGUMENT, name,
-              ": p must be positive, got ", param);
+        check(!std::isnan(param), WK_ERR_INVALID_ARGUMENT, name, ": p must be a number (0, 1, 2, inf, -inf or any other), got NaN");
 
     // Which dimensions are reduced.
     bool reduced[kMaxDims] = {};
@@ -72,7 +71,7 @@ TensorRef reduce(wk_reduce_op op, const TensorRef& x_in, const int32_t* dims, in
     for (int d = 0; d < x->ndim(); ++d) {
         if (reduced[d]) {
             keep_shape[d] = 1;
-            if (op == WK_REDUCE_MAX || op == WK_REDUCE_MIN || arg)
+            if (op == WK_REDUCE_MAX || op == WK_REDUCE_MIN || arg || (op == WK_REDUCE_NORM && std::isinf(param)))
                 check(x->size(d) > 0, WK_ERR_INVALID_ARGUMENT, name, ": cannot reduce over dimension ", d,
                       " of size 0 (shape ", x->sizes(), "): there is no identity for this reduction");
         }
@@ -84,13 +83,67 @@ TensorRef reduce(wk_reduce_op op, const TensorRef& x_in, const int32_t* dims, in
     DType result = default_result(op, logical);
     DType kernel_out = default_result(op, compute);
 
-    TensorRef target = prepare_out(out, result_shape, result, x->device(), name);
+    // Checks a given out before computing; without one, a result in another dtype (f16 computed in
+    // f32) is converted at the end.
+    TensorRef target;
+    if (out != nullptr) target = prepare_out(out, result_shape, result, x->device(), name);
     TensorRef computed = Tensor::empty(keep_shape, kernel_out, x->device());
     const Backend& be = backend_for(x->device());
     if (keep_shape.numel() > 0) launch(be, be.reduce->reduce, name, op, view_of(*computed), view_of(*x), param);
     TensorRef shaped = view(computed, result_shape);
-    if (out == nullptr && target->dtype() == kernel_out) return shaped;
+    if (out == nullptr) return to_dtype(shaped, result);
     copy_into(*target, *shaped);
+    return finish_out(out, target);
+}
+
+ValuesIndices reduce_indices(wk_reduce_op op, const TensorRef& x_in, int32_t dim, bool keepdim) {
+    check(op == WK_REDUCE_MAX || op == WK_REDUCE_MIN, WK_ERR_INVALID_ARGUMENT,
+          "reduce_indices: op must be max or min, got ", reduce_name(op));
+    const char* name = op == WK_REDUCE_MAX ? "max" : "min";
+    TensorRef x = x_in;
+    const int d = wrap_dim(dim, x->ndim(), name);
+    Shape keep_shape = x->sizes(), result_shape;
+    if (x->ndim() > 0) {
+        check(x->size(d) > 0, WK_ERR_INVALID_ARGUMENT, name, ": cannot reduce over dimension ", d,
+              " of size 0 (shape ", x->sizes(), "): an empty dimension has no ", name);
+        keep_shape[d] = 1;
+        for (int i = 0; i < x->ndim(); ++i)
+            if (i != d || keepdim) result_shape.push_back(keep_shape[i]);
+    }
+    const DType logical = x->dtype();
+    const DType compute = compute_dtype_on(x->device(), logical);
+    x = to_dtype(x, compute);
+    const Backend& be = backend_for(x->device());
+    TensorRef values = Tensor::empty(keep_shape, compute, x->device());
+    TensorRef indices = Tensor::empty(keep_shape, DType::I64, x->device());
+    if (keep_shape.numel() > 0)
+        launch(be, be.reduce->reduce_indices, name, op, view_of(*values), view_of(*indices), view_of(*x));
+    ValuesIndices r;
+    r.values = to_dtype(view(values, result_shape), logical);
+    r.indices = view(indices, result_shape);
+    return r;
+}
+
+TensorRef scan(wk_scan_op op, const TensorRef& x_in, int32_t dim, int32_t dtype_id, Tensor* out) {
+    const char* name = scan_name(op);
+    TensorRef x = x_in;
+    if (dtype_id >= 0) x = to_dtype(x, dtype_from_abi(dtype_id, name));
+    const DType result = dtype_is_floating(x->dtype()) ? x->dtype() : DType::I64;
+    const DType compute = dtype_is_floating(result) ? compute_dtype_on(x->device(), result) : DType::I64;
+    const int d = wrap_dim(dim, x->ndim(), name);
+    TensorRef target;
+    if (out != nullptr) target = prepare_out(out, x->sizes(), result, x->device(), name);
+    if (x->numel() == 0) return out != nullptr ? finish_out(out, target) : Tensor::empty(x->sizes(), result, x->device());
+    TensorRef xin = to_dtype(x, compute);
+    TensorRef computed = Tensor::empty(x->sizes(), compute, x->device());
+    // A 0-d tensor scans as a 1-element vector.
+    const Shape one{1};
+    View xv = x->ndim() == 0 ? view_with(*xin, one, one) : view_of(*xin);
+    View ov = x->ndim() == 0 ? view_with(*computed, one, one) : view_of(*computed);
+    const Backend& be = backend_for(x->device());
+    launch(be, be.reduce->scan, name, op, ov, xv, static_cast<int32_t>(d));
+    if (out == nullptr) return to_dtype(computed, result);
+    copy_into(*target, *computed);
     return finish_out(out, target);
 }
 

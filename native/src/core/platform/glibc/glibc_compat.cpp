@@ -65,6 +65,39 @@ __attribute__((visibility("hidden"))) int __wrap___pthread_key_create(pthread_ke
     return wick_old_pthread_key_create(key, destructor);
 }
 
+// The thread pool's threads (std::thread) and libstdc++'s thread support: old versions in libpthread.so.0.
+int wick_old_pthread_create(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+int wick_old_pthread_join(pthread_t, void**);
+int wick_old_pthread_detach(pthread_t);
+int wick_old_pthread_key_create2(pthread_key_t*, void (*)(void*));
+int wick_old_pthread_key_delete(pthread_key_t);
+void* wick_old_pthread_getspecific(pthread_key_t);
+int wick_old_pthread_setspecific(pthread_key_t, const void*);
+int wick_old_pthread_mutex_trylock(pthread_mutex_t*);
+WICK_OLD_SYMBOL(wick_old_pthread_create, pthread_create);
+WICK_OLD_SYMBOL(wick_old_pthread_join, pthread_join);
+WICK_OLD_SYMBOL(wick_old_pthread_detach, pthread_detach);
+WICK_OLD_SYMBOL(wick_old_pthread_key_create2, pthread_key_create);
+WICK_OLD_SYMBOL(wick_old_pthread_key_delete, pthread_key_delete);
+WICK_OLD_SYMBOL(wick_old_pthread_getspecific, pthread_getspecific);
+WICK_OLD_SYMBOL(wick_old_pthread_setspecific, pthread_setspecific);
+WICK_OLD_SYMBOL(wick_old_pthread_mutex_trylock, pthread_mutex_trylock);
+
+__attribute__((visibility("hidden"))) int __wrap_pthread_create(pthread_t* t, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {
+    return wick_old_pthread_create(t, attr, fn, arg);
+}
+__attribute__((visibility("hidden"))) int __wrap_pthread_join(pthread_t t, void** result) { return wick_old_pthread_join(t, result); }
+__attribute__((visibility("hidden"))) int __wrap_pthread_detach(pthread_t t) { return wick_old_pthread_detach(t); }
+__attribute__((visibility("hidden"))) int __wrap_pthread_key_create(pthread_key_t* key, void (*destructor)(void*)) {
+    return wick_old_pthread_key_create2(key, destructor);
+}
+__attribute__((visibility("hidden"))) int __wrap_pthread_key_delete(pthread_key_t key) { return wick_old_pthread_key_delete(key); }
+__attribute__((visibility("hidden"))) void* __wrap_pthread_getspecific(pthread_key_t key) { return wick_old_pthread_getspecific(key); }
+__attribute__((visibility("hidden"))) int __wrap_pthread_setspecific(pthread_key_t key, const void* value) {
+    return wick_old_pthread_setspecific(key, value);
+}
+__attribute__((visibility("hidden"))) int __wrap_pthread_mutex_trylock(pthread_mutex_t* m) { return wick_old_pthread_mutex_trylock(m); }
+
 // ---- __libc_single_threaded (2.32) lets libstdc++ skip atomic reference counting while a process
 // has one thread. Zero means "maybe several threads": always the atomic path, which is always correct.
 __attribute__((visibility("hidden"))) char __wrap___libc_single_threaded = 0;

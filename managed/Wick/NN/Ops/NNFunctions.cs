@@ -1,0 +1,401 @@
+using System;
+using System.Collections.Generic;
+
+namespace Wick.NN;
+
+// The layers' differentiable ops: each is an autograd Function whose forward is the native Functional op and whose
+// backward is the matching fused native gradient (Functional.*Backward). Going through Function keeps the layers
+// trainable whatever the choke points record, and gives each op exactly one node in the graph.
+
+/// <summary>A Function that frees, after Apply, the temporaries its Forward made (statistics it saved, masks).</summary>
+internal abstract class NNFunction : Function
+{
+    private List<Tensor>? _temps;
+
+    /// <summary>Keeps <paramref name="t"/> until Apply returns (autograd holds its own reference if it saved it).</summary>
+    protected Tensor Temp(Tensor t)
+    {
+        (_temps ??= new()).Add(t);
+        return t;
+    }
+
+    /// <summary>Applies the function to the non-null inputs and frees the temporaries.</summary>
+    public Tensor Run(params Tensor?[] inputs)
+    {
+        var list = new List<Tensor>(inputs.Length);
+        foreach (var t in inputs) if (t is not null) list.Add(t);
+        try
+        {
+            return Apply(list.ToArray())[0];
+        }
+        finally
+        {
+            if (_temps is not null) foreach (var t in _temps) t.Dispose();
+        }
+    }
+
+    /// <summary>The gradient for input slot <paramref name="i"/> if it is needed, else disposes it and returns null.</summary>
+    protected Tensor? Keep(Tensor? g, int i)
+    {
+        if (g is null || NeedsInputGrad(i)) return g;
+        g.Dispose();
+        return null;
+    }
+}
+
+internal sealed class SoftmaxFunction : NNFunction
+{
+    private readonly int _dim;
+    private readonly bool _log;
+
+    public SoftmaxFunction(int dim, bool log)
+    {
+        _dim = dim;
+        _log = log;
+    }
+
+    public override string Name => _log ? "LogSoftmax" : "Softmax";
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        Tensor y = _log ? Functional.LogSoftmax(x[0], _dim) : Functional.Softmax(x[0], _dim);
+        SaveForBackward(y);
+        return new[] { y };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        Tensor y = SavedTensors[0];
+        return new Tensor?[] { _log ? Functional.LogSoftmaxBackward(g[0], y, _dim) : Functional.SoftmaxBackward(g[0], y, _dim) };
+    }
+}
+
+internal sealed class NllLossFunction : NNFunction
+{
+    private readonly Tensor _target;
+    private readonly Tensor? _weight;
+    private readonly long _ignoreIndex;
+    private readonly Reduction _reduction;
+
+    public NllLossFunction(Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction)
+    {
+        _target = target;
+        _weight = weight;
+        _ignoreIndex = ignoreIndex;
+        _reduction = reduction;
+    }
+
+    public override string Name => "NllLoss";
+
+    /// <summary>The summed weight of the counted targets (the mean's denominator), after Forward.</summary>
+    public Tensor? TotalWeight { get; private set; }
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        var (loss, total) = Functional.NllLossWithTotalWeight(x[0], _target, _weight, _ignoreIndex, _reduction);
+        TotalWeight = total;
+        SaveForBackward(x[0], _target, total);
+        return new[] { loss };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        var s = SavedTensors;
+        return new Tensor?[] { Functional.NllLossBackward(g[0], s[0], s[1], s[2], _weight, _ignoreIndex, _reduction) };
+    }
+}
+
+internal sealed class ConvFunction : NNFunction
+{
+    private readonly int _spatial;
+    private readonly bool _transposed, _hasBias;
+    private readonly long[] _stride, _padding, _dilation, _outputPadding;
+    private readonly long _groups;
+
+    public ConvFunction(int spatial, bool transposed, bool hasBias, long[] stride, long[] padding, long[] dilation, long[] outputPadding, long groups)
+    {
+        _spatial = spatial;
+        _transposed = transposed;
+        _hasBias = hasBias;
+        _stride = stride;
+        _padding = padding;
+        _dilation = dilation;
+        _outputPadding = outputPadding;
+        _groups = groups;
+    }
+
+    public override string Name => _transposed ? "ConvTranspose2d" : _spatial == 1 ? "Conv1d" : "Conv2d";
+
+    protected override Tensor[] Forward(Tensor[] a)
+    {
+        Tensor x = a[0], w = a[1];
+        Tensor? b = _hasBias ? a[2] : null;
+        SaveForBackward(x, w);
+        Tensor y = _transposed
+            ? Functional.ConvTranspose2d(x, w, b, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_outputPadding[0], _outputPadding[1]), _groups,
+                                         (_dilation[0], _dilation[1]))
+            : _spatial == 1
+                ? Functional.Conv1d(x, w, b, _stride[0], _padding[0], _dilation[0], _groups)
+                : Functional.Conv2d(x, w, b, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups);
+        return new[] { y };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        Tensor x = SavedTensors[0], w = SavedTensors[1];
+        bool gi = NeedsInputGrad(0), gw = NeedsInputGrad(1), gb = _hasBias && NeedsInputGrad(2);
+        var (dx, dw, db) = _transposed
+            ? Functional.ConvTranspose2dBackward(g[0], x, w, _stride[0], _padding[0], _groups, _dilation[0], gi, gw, gb)
+            : _spatial == 1
+                ? Functional.Conv1dBackward(g[0], x, w, _stride[0], _padding[0], _dilation[0], _groups, gi, gw, gb)
+                : Functional.Conv2dBackward(g[0], x, w, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups,
+                                            gi, gw, gb);
+        return _hasBias ? new[] { dx, dw, db } : new[] { dx, dw };
+    }
+}
+
+internal sealed class MaxPool2dFunction : NNFunction
+{
+    private readonly (long H, long W) _kernel, _stride, _padding, _dilation;
+    private readonly bool _ceil;
+    private long[] _inputShape = Array.Empty<long>();
+
+    public MaxPool2dFunction((long, long) kernel, (long, long) stride, (long, long) padding, (long, long) dilation, bool ceil)
+    {
+        _kernel = kernel;
+        _stride = stride;
+        _padding = padding;
+        _dilation = dilation;
+        _ceil = ceil;
+    }
+
+    public override string Name => "MaxPool2d";
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        _inputShape = x[0].Shape;
+        var (y, indices) = Functional.MaxPool2dWithIndices(x[0], _kernel, _stride, _padding, _dilation, _ceil);
+        SaveForBackward(Temp(indices));
+        return new[] { y };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g) => new Tensor?[] { Functional.MaxPool2dBackward(g[0], SavedTensors[0], _inputShape) };
+}
+
+internal sealed class AvgPool2dFunction : NNFunction
+{
+    private readonly (long H, long W) _kernel, _stride, _padding;
+    private readonly bool _ceil, _countIncludePad;
+    private readonly long? _divisor;
+    private long[] _inputShape = Array.Empty<long>();
+
+    public AvgPool2dFunction((long, long) kernel, (long, long) stride, (long, long) padding, bool ceil, bool countIncludePad, long? divisor)
+    {
+        _kernel = kernel;
+        _stride = stride;
+        _padding = padding;
+        _ceil = ceil;
+        _countIncludePad = countIncludePad;
+        _divisor = divisor;
+    }
+
+    public override string Name => "AvgPool2d";
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        _inputShape = x[0].Shape;
+        return new[] { Functional.AvgPool2d(x[0], _kernel, _stride, _padding, _ceil, _countIncludePad, _divisor) };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g) =>
+        new Tensor?[] { Functional.AvgPool2dBackward(g[0], _inputShape, _kernel, _stride, _padding, _ceil, _countIncludePad, _divisor) };
+}
+
+internal sealed class AdaptiveAvgPool2dFunction : NNFunction
+{
+    private readonly (long H, long W) _size;
+    private long[] _inputShape = Array.Empty<long>();
+
+    public AdaptiveAvgPool2dFunction((long, long) size) => _size = size;
+
+    public override string Name => "AdaptiveAvgPool2d";
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        _inputShape = x[0].Shape;
+        return new[] { Functional.AdaptiveAvgPool2d(x[0], _size) };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g) => new Tensor?[] { Functional.AdaptiveAvgPool2dBackward(g[0], _inputShape) };
+}
+
+/// <summary>Batch, layer or group normalisation with optional affine weight and bias (inputs: x, [weight, bias]).</summary>
+internal sealed class NormFunction : NNFunction
+{
+    public enum Kind { Batch, Layer, Group }
+
+    private readonly Kind _kind;
+    private readonly bool _affine, _training;
+    private readonly Tensor? _runningMean, _runningVar;
+    private readonly double _momentum, _eps;
+    private readonly long[] _normalizedShape;
+    private readonly long _groups;
+
+    public NormFunction(Kind kind, bool affine, double eps, bool training = false, Tensor? runningMean = null, Tensor? runningVar = null,
+                        double momentum = 0.1, long[]? normalizedShape = null, long groups = 1)
+    {
+        _kind = kind;
+        _affine = affine;
+        _eps = eps;
+        _training = training;
+        _runningMean = runningMean;
+        _runningVar = runningVar;
+        _momentum = momentum;
+        _normalizedShape = normalizedShape ?? Array.Empty<long>();
+        _groups = groups;
+    }
+
+    public override string Name => _kind + "Norm";
+
+    protected override Tensor[] Forward(Tensor[] a)
+    {
+        Tensor x = a[0];
+        Tensor? w = _affine ? a[1] : null, b = _affine ? a[2] : null;
+        var (y, mean, rstd) = _kind switch
+        {
+            Kind.Batch => Functional.BatchNormWithStats(x, _runningMean, _runningVar, w, b, _training, _momentum, _eps),
+            Kind.Layer => Functional.LayerNormWithStats(x, _normalizedShape, w, b, _eps),
+            _ => Functional.GroupNormWithStats(x, _groups, w, b, _eps),
+        };
+        if (w is null) SaveForBackward(x, Temp(mean), Temp(rstd));
+        else SaveForBackward(x, Temp(mean), Temp(rstd), w);
+        return new[] { y };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        var s = SavedTensors;
+        Tensor x = s[0], mean = s[1], rstd = s[2];
+        Tensor? w = _affine ? s[3] : null;
+        bool gi = NeedsInputGrad(0), gw = _affine && NeedsInputGrad(1), gb = _affine && NeedsInputGrad(2);
+        var (dx, dw, db) = _kind switch
+        {
+            Kind.Batch => Functional.BatchNormBackward(g[0], x, w, mean, rstd, _training, gi, gw, gb),
+            Kind.Layer => Functional.LayerNormBackward(g[0], x, _normalizedShape, mean, rstd, w, gi, gw, gb),
+            _ => Functional.GroupNormBackward(g[0], x, mean, rstd, _groups, w, gi, gw, gb),
+        };
+        return _affine ? new[] { dx, dw, db } : new[] { dx };
+    }
+}
+
+internal sealed class DropoutFunction : NNFunction
+{
+    private readonly double _p;
+    private readonly Generator? _generator;
+
+    public DropoutFunction(double p, Generator? generator)
+    {
+        _p = p;
+        _generator = generator;
+    }
+
+    public override string Name => "Dropout";
+
+    protected override Tensor[] Forward(Tensor[] x)
+    {
+        var (y, mask) = Functional.DropoutWithMask(x[0], _p, training: true, _generator);
+        SaveForBackward(Temp(mask!));
+        return new[] { y };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        // d(x m / (1 - p)) / dx = m / (1 - p).
+        using Tensor m = SavedTensors[0].To(g[0].DType);
+        using Tensor gm = g[0] * m;
+        return new Tensor?[] { gm * (1 / (1 - _p)) };
+    }
+}
+
+internal sealed class EmbeddingFunction : NNFunction
+{
+    private readonly Tensor _indices;
+    private readonly long? _paddingIdx;
+    private long _numWeights;
+
+    public EmbeddingFunction(Tensor indices, long? paddingIdx)
+    {
+        _indices = indices;
+        _paddingIdx = paddingIdx;
+    }
+
+    public override string Name => "Embedding";
+
+    protected override Tensor[] Forward(Tensor[] w)
+    {
+        _numWeights = w[0].Size(0);
+        SaveForBackward(_indices);
+        return new[] { Functional.Embedding(_indices, w[0]) };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g) =>
+        new Tensor?[] { Functional.EmbeddingBackward(g[0], SavedTensors[0], _numWeights, _paddingIdx) };
+}
+
+internal static class Owned
+{
+    /// <summary>Returns <paramref name="next"/>, disposing <paramref name="previous"/> unless it is the same object (a step that replaced a temporary).</summary>
+    public static Tensor Replace(Tensor previous, Tensor next)
+    {
+        if (!ReferenceEquals(previous, next)) previous.Dispose();
+        return next;
+    }
+}
+
+/// <summary>Stack or Cat of several tensors along a dimension; the gradient of each input is its slice of the output's.</summary>
+internal sealed class JoinFunction : NNFunction
+{
+    private readonly int _dim;
+    private readonly bool _stack;
+    private long[] _sizes = Array.Empty<long>();
+
+    public JoinFunction(int dim, bool stack)
+    {
+        _dim = dim;
+        _stack = stack;
+    }
+
+    public override string Name => _stack ? "Stack" : "Cat";
+
+    protected override Tensor[] Forward(Tensor[] xs)
+    {
+        _sizes = new long[xs.Length];
+        for (int i = 0; i < xs.Length; ++i) _sizes[i] = _stack ? 1 : xs[i].Size(_dim);
+        return new[] { _stack ? Tensor.Stack(xs, _dim) : Tensor.Cat(xs, _dim) };
+    }
+
+    protected override Tensor?[] Backward(Tensor[] g)
+    {
+        var r = new Tensor?[_sizes.Length];
+        long offset = 0;
+        for (int i = 0; i < r.Length; ++i)
+        {
+            if (NeedsInputGrad(i)) r[i] = _stack ? g[0].Select(_dim, i) : g[0].Narrow(_dim, offset, _sizes[i]);
+            offset += _sizes[i];
+        }
+        return r;
+    }
+
+    /// <summary>Differentiable Tensor.Stack.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> xs, int dim) => new JoinFunction(dim, true).Run(ToArray(xs));
+
+    /// <summary>Differentiable Tensor.Cat.</summary>
+    public static Tensor Cat(IReadOnlyList<Tensor> xs, int dim) => new JoinFunction(dim, false).Run(ToArray(xs));
+
+    private static Tensor?[] ToArray(IReadOnlyList<Tensor> xs)
+    {
+        var a = new Tensor?[xs.Count];
+        for (int i = 0; i < a.Length; ++i) a[i] = xs[i];
+        return a;
+    }
+}

@@ -1,0 +1,56 @@
+using System;
+using Wick.Interop;
+using Wick.Native;
+
+namespace Wick;
+
+// Choke points for the matrix products beyond MatMul.
+internal static unsafe partial class Kernels
+{
+    public static Tensor Bmm(Tensor a, Tensor b, Tensor? @out = null) => Recorded(LinalgBackward.Kind.Bmm, a, b, @out, &NativeMethods.wk_op_bmm);
+    public static Tensor Outer(Tensor a, Tensor b, Tensor? @out = null) => Recorded(LinalgBackward.Kind.Outer, a, b, @out, &NativeMethods.wk_op_outer);
+    public static Tensor Dot(Tensor a, Tensor b, Tensor? @out = null) => Recorded(LinalgBackward.Kind.Dot, a, b, @out, &NativeMethods.wk_op_dot);
+    public static Tensor Mv(Tensor a, Tensor b, Tensor? @out = null) => Recorded(LinalgBackward.Kind.Mv, a, b, @out, &NativeMethods.wk_op_mv);
+
+    // The recording front of the four products (see Kernels.cs).
+    private static Tensor Recorded(LinalgBackward.Kind kind, Tensor a, Tensor b, Tensor? @out, delegate*<nint, nint, nint, nint*, wk_status> fn)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (!Recording.Wants(a, b, @out)) return Product(a, b, @out, fn);
+        if (@out is not null) throw Recording.OutNotDifferentiable(kind.ToString());
+        return LinalgBackward.Record(kind, a, b, null, 1, 1, Product(a, b, null, fn));
+    }
+
+    // bmm, outer, dot and mv share one C signature: two tensors, an optional out, a result.
+    private static Tensor Product(Tensor a, Tensor b, Tensor? @out, delegate*<nint, nint, nint, nint*, wk_status> fn)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        nint r;
+        Ensure.Ok(fn(a.Handle, b.Handle, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(@out);
+        return Wrap(r, @out);
+    }
+
+    public static Tensor AddMM(Tensor input, Tensor mat1, Tensor mat2, double beta, double alpha, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(mat1);
+        ArgumentNullException.ThrowIfNull(mat2);
+        if (!Recording.Wants(input, mat1, mat2, @out)) return AddMMRaw(input, mat1, mat2, beta, alpha, @out);
+        return LinalgBackward.RecordAddMM(input, mat1, mat2, beta, alpha, @out);
+    }
+
+    public static Tensor AddMMRaw(Tensor input, Tensor mat1, Tensor mat2, double beta, double alpha, Tensor? @out = null)
+    {
+        ArgumentNullException.ThrowIfNull(mat1);
+        ArgumentNullException.ThrowIfNull(mat2);
+        nint r;
+        Ensure.Ok(NativeMethods.wk_op_addmm(input.Handle, mat1.Handle, mat2.Handle, beta, alpha, @out?.Handle ?? 0, &r));
+        GC.KeepAlive(input);
+        GC.KeepAlive(mat1);
+        GC.KeepAlive(mat2);
+        GC.KeepAlive(@out);
+        return Wrap(r, @out);
+    }
+}

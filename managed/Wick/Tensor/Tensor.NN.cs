@@ -1,0 +1,11 @@
+namespace Wick;
+
+// Neural-network ops that PyTorch also offers as tensor methods; the rest are in Functional.
+public sealed partial class Tensor
+{
+    /// <summary>Softmax along <paramref name="dim"/> (see <see cref="Functional.Softmax"/>).</summary>
+    public Tensor Softmax(int dim) => Kernels.Softmax(this, dim, log: false);
+
+    /// <summary>Log-softmax along <paramref name="dim"/> (see <see cref="Functional.LogSoftmax"/>).</summary>
+    public Tensor LogSoftmax(int dim) => Kernels.Softmax(this, dim, log: true);
+}

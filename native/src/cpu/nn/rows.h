@@ -1,0 +1,94 @@
+// Vectorised float32 primitives over contiguous runs, the inner loops of softmax and the
+// normalisations. Three builds of one template (rows_impl.h): AVX-512, AVX2 and portable; rows()
+// picks the one the CPU can run (cpu/gemm/cpu_features.h). Double precision uses RowsGeneric<double>.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace wick::cpu::nn {
+
+template <class T>
+struct Rows {
+    // max of x[0..n), NaN when any element is NaN; -inf for n == 0.
+    T (*max)(const T* x, int64_t n);
+    // y = exp(x - shift), returns the sum of y (y may alias x).
+    T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+    // The same for a finite shift at least as large as every x (the row maximum of a row without NaN):
+    // arguments are <= 0, so the overflow and NaN handling of the general exponential is skipped.
+    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift);
+    // y = exp(x - shift[i]) and acc[i] += y (softmax over a non-last dimension).
+    void (*exp_diff_acc)(const T* x, const T* shift, T* y, T* acc, int64_t n);
+    // y = x * a + c (y may alias x).
+    void (*affine)(const T* x, T* y, int64_t n, T a, T c);
+    // mean and biased variance of x[0..n), two passes (x stays in cache).
+    void (*moments)(const T* x, int64_t n, T* mean, T* var);
+    // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null).
+    void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b);
+};
+using RowsF32 = Rows<float>;
+
+// The float build the CPU can run.
+const RowsF32& rows_f32();
+
+extern const RowsF32 kRowsScalar;
+#if defined(__x86_64__) || defined(_M_X64)
+extern const RowsF32 kRowsAvx2;
+extern const RowsF32 kRowsAvx512;
+#endif
+
+// The same primitives in plain C++ for double (and the reference for float).
+template <class T>
+struct RowsGeneric {
+    static T max(const T* x, int64_t n) {
+        T m = -INFINITY;
+        for (int64_t i = 0; i < n; ++i)
+            if (x[i] > m || std::isnan(x[i])) {
+                m = x[i];
+                if (std::isnan(m)) return m;
+            }
+        return m;
+    }
+    static T exp_shift_sum(const T* x, T* y, int64_t n, T shift) {
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += (y[i] = std::exp(x[i] - shift));
+        return s;
+    }
+    static void exp_diff_acc(const T* x, const T* shift, T* y, T* acc, int64_t n) {
+        for (int64_t i = 0; i < n; ++i) acc[i] += (y[i] = std::exp(x[i] - shift[i]));
+    }
+    static void affine(const T* x, T* y, int64_t n, T a, T c) {
+        for (int64_t i = 0; i < n; ++i) y[i] = x[i] * a + c;
+    }
+    static void moments(const T* x, int64_t n, T* mean, T* var) {
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += x[i];
+        const T m = n > 0 ? s / static_cast<T>(n) : T(0);
+        T q = 0;
+        for (int64_t i = 0; i < n; ++i) q += (x[i] - m) * (x[i] - m);
+        *mean = m;
+        *var = n > 0 ? q / static_cast<T>(n) : T(0);
+    }
+    static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b) {
+        for (int64_t i = 0; i < n; ++i) {
+            T v = (x[i] - mean) * rstd;
+            if (w) v *= w[i];
+            if (b) v += b[i];
+            y[i] = v;
+        }
+    }
+};
+
+template <class T>
+inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,          &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_shift_sum,
+                                         &RowsGeneric<T>::exp_diff_acc, &RowsGeneric<T>::affine,        &RowsGeneric<T>::moments,
+                                         &RowsGeneric<T>::normalize};
+
+// The primitives for a kernel's element type: the vectorised float build, or plain C++ for double.
+template <class T>
+inline const Rows<T>& rows() {
+    if constexpr (sizeof(T) == 4) return rows_f32();
+    else return kRowsGeneric<T>;
+}
+
+}  // namespace wick::cpu::nn

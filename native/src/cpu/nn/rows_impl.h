@@ -1,0 +1,166 @@
+// The body of the RowsF32 primitives over a vector-traits type V (W lanes of float), included by
+// rows_avx2.cpp and rows_avx512.cpp, each compiled with its own -m flags. Internal linkage only.
+// Tails shorter than W go through a zero-padded lane buffer, so no scalar libm call is needed.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "cpu/nn/rows.h"
+
+namespace wick::cpu::nn {
+namespace {
+
+template <class V>
+struct RowsSimd {
+    using R = typename V::Reg;
+    static constexpr int W = V::W;
+
+    // Loads the tail x[0..n) (n < W) with `fill` in the unused lanes.
+    static R load_tail(const float* x, int64_t n, float fill) {
+        alignas(64) float buf[W];
+        for (int i = 0; i < W; ++i) buf[i] = i < n ? x[i] : fill;
+        return V::loadu(buf);
+    }
+    static void store_tail(float* y, int64_t n, R v) {
+        alignas(64) float buf[W];
+        V::storeu(buf, v);
+        std::memcpy(y, buf, sizeof(float) * static_cast<size_t>(n));
+    }
+
+    // The first pass over a row reads it from memory: prefetch this far ahead (into the next row
+    // when rows are contiguous), since the hardware prefetcher restarts at every 4 KiB page.
+    static constexpr int64_t kAhead = 512;
+
+    static float max(const float* x, int64_t n) {
+        const float ninf = -std::numeric_limits<float>::infinity();
+        R m0 = V::set1(ninf), m1 = m0, nan = V::zero();
+        int64_t i = 0;
+        for (; i + 2 * W <= n; i += 2 * W) {
+            if ((i & 15) == 0) V::prefetch(x + i + kAhead);
+            R a = V::loadu(x + i), b = V::loadu(x + i + W);
+            m0 = V::max(m0, a), m1 = V::max(m1, b);
+            nan = V::or_(nan, V::or_(V::isnan(a), V::isnan(b)));
+        }
+        for (; i + W <= n; i += W) {
+            R a = V::loadu(x + i);
+            m0 = V::max(m0, a);
+            nan = V::or_(nan, V::isnan(a));
+        }
+        if (i < n) {
+            R a = load_tail(x + i, n - i, ninf);
+            m0 = V::max(m0, a);
+            nan = V::or_(nan, V::isnan(a));
+        }
+        if (V::any(nan)) return std::numeric_limits<float>::quiet_NaN();
+        return V::hmax(V::max(m0, m1));
+    }
+
+    template <bool kBelow>
+    static R exp_of(R v) {
+        if constexpr (kBelow) return V::exp_below(v);
+        else return V::exp(v);
+    }
+
+    template <bool kBelow>
+    static float exp_sum_impl(const float* x, float* y, int64_t n, float shift) {
+        const R s = V::set1(shift);
+        R acc0 = V::zero(), acc1 = V::zero();
+        int64_t i = 0;
+        for (; i + 2 * W <= n; i += 2 * W) {
+            R e0 = exp_of<kBelow>(V::sub(V::loadu(x + i), s)), e1 = exp_of<kBelow>(V::sub(V::loadu(x + i + W), s));
+            V::storeu(y + i, e0), V::storeu(y + i + W, e1);
+            acc0 = V::add(acc0, e0), acc1 = V::add(acc1, e1);
+        }
+        for (; i + W <= n; i += W) {
+            R e = exp_of<kBelow>(V::sub(V::loadu(x + i), s));
+            V::storeu(y + i, e);
+            acc0 = V::add(acc0, e);
+        }
+        if (i < n) {
+            // Padding lanes hold -inf, whose exponential is 0: they add nothing to the sum.
+            R e = exp_of<kBelow>(V::sub(load_tail(x + i, n - i, -std::numeric_limits<float>::infinity()), s));
+            store_tail(y + i, n - i, e);
+            acc0 = V::add(acc0, e);
+        }
+        return V::hsum(V::add(acc0, acc1));
+    }
+
+    static float exp_shift_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<false>(x, y, n, shift); }
+    static float exp_below_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<true>(x, y, n, shift); }
+
+    static void exp_diff_acc(const float* x, const float* shift, float* y, float* acc, int64_t n) {
+        int64_t i = 0;
+        for (; i + W <= n; i += W) {
+            R e = V::exp(V::sub(V::loadu(x + i), V::loadu(shift + i)));
+            V::storeu(y + i, e);
+            V::storeu(acc + i, V::add(V::loadu(acc + i), e));
+        }
+        if (i < n) {
+            R e = V::exp(V::sub(load_tail(x + i, n - i, 0.f), load_tail(shift + i, n - i, 0.f)));
+            store_tail(y + i, n - i, e);
+            store_tail(acc + i, n - i, V::add(load_tail(acc + i, n - i, 0.f), e));
+        }
+    }
+
+    static void affine(const float* x, float* y, int64_t n, float a, float c) {
+        const R va = V::set1(a), vc = V::set1(c);
+        int64_t i = 0;
+        for (; i + W <= n; i += W) V::storeu(y + i, V::fma(V::loadu(x + i), va, vc));
+        if (i < n) store_tail(y + i, n - i, V::fma(load_tail(x + i, n - i, 0.f), va, vc));
+    }
+
+    // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
+    // first pass, so the second one is bound by that latency, not by memory).
+    static void moments(const float* x, int64_t n, float* mean, float* var) {
+        R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
+        int64_t i = 0;
+        for (; i + 4 * W <= n; i += 4 * W) {
+            V::prefetch(x + i + kAhead);
+            V::prefetch(x + i + kAhead + 2 * W);
+            s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
+            s2 = V::add(s2, V::loadu(x + i + 2 * W)), s3 = V::add(s3, V::loadu(x + i + 3 * W));
+        }
+        for (; i + W <= n; i += W) s0 = V::add(s0, V::loadu(x + i));
+        if (i < n) s0 = V::add(s0, load_tail(x + i, n - i, 0.f));
+        const float m = n > 0 ? V::hsum(V::add(V::add(s0, s1), V::add(s2, s3))) / static_cast<float>(n) : 0.f;
+        const R vm = V::set1(m);
+        R q0 = V::zero(), q1 = V::zero(), q2 = V::zero(), q3 = V::zero();
+        for (i = 0; i + 4 * W <= n; i += 4 * W) {
+            R d0 = V::sub(V::loadu(x + i), vm), d1 = V::sub(V::loadu(x + i + W), vm);
+            R d2 = V::sub(V::loadu(x + i + 2 * W), vm), d3 = V::sub(V::loadu(x + i + 3 * W), vm);
+            q0 = V::fma(d0, d0, q0), q1 = V::fma(d1, d1, q1), q2 = V::fma(d2, d2, q2), q3 = V::fma(d3, d3, q3);
+        }
+        for (; i + W <= n; i += W) {
+            R d = V::sub(V::loadu(x + i), vm);
+            q0 = V::fma(d, d, q0);
+        }
+        if (i < n) {
+            R d = V::sub(load_tail(x + i, n - i, m), vm);  // padding equals the mean: adds 0
+            q0 = V::fma(d, d, q0);
+        }
+        *mean = m;
+        *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
+    }
+
+    static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b) {
+        const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
+        int64_t i = 0;
+        auto one = [&](R xv, const float* wp, const float* bp, int64_t len) {
+            R v = V::fma(xv, vr, vc);
+            if (wp) v = V::mul(v, len == W ? V::loadu(wp) : load_tail(wp, len, 0.f));
+            if (bp) v = V::add(v, len == W ? V::loadu(bp) : load_tail(bp, len, 0.f));
+            return v;
+        };
+        for (; i + W <= n; i += W) V::storeu(y + i, one(V::loadu(x + i), w ? w + i : nullptr, b ? b + i : nullptr, W));
+        if (i < n) store_tail(y + i, n - i, one(load_tail(x + i, n - i, 0.f), w ? w + i : nullptr, b ? b + i : nullptr, n - i));
+    }
+
+    static constexpr RowsF32 table() {
+        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize};
+    }
+};
+
+}  // namespace
+}  // namespace wick::cpu::nn

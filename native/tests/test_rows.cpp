@@ -1,0 +1,121 @@
+// The vectorised float32 row primitives (softmax, normalisation inner loops) of every ISA this CPU
+// runs, against the double-precision generic ones: lengths around the vector widths, special values
+// (NaN, +-inf, huge magnitudes, values whose exponential is subnormal).
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <vector>
+
+#include "core/philox.h"
+#include "cpu/gemm/cpu_features.h"
+#include "cpu/nn/rows.h"
+#include "test.h"
+
+using namespace wick;
+using namespace wick::cpu;
+
+namespace {
+
+std::vector<float> randoms(size_t n, uint64_t seed, double scale) {
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) {
+        philox::U32x4 w = philox::draw(seed, 0, i);
+        v[i] = static_cast<float>((philox::uniform_f64(w.x[0], w.x[1]) * 2 - 1) * scale);
+    }
+    return v;
+}
+
+bool close(double got, double want, double rel, double abs_tol) {
+    if (std::isnan(want)) return std::isnan(got);
+    if (std::isinf(want)) return got == want;
+    return std::fabs(got - want) <= abs_tol + rel * std::fabs(want);
+}
+
+}  // namespace
+
+WICK_TEST(row_primitives_match_double_on_every_isa) {
+    for (int isa = 0; isa <= static_cast<int>(gemm::detected_isa()); ++isa) {
+        gemm::set_isa_cap(isa);
+        const nn::RowsF32& R = nn::rows_f32();
+        for (int64_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 100}) {
+            std::vector<float> x = randoms(static_cast<size_t>(n), static_cast<uint64_t>(n), 20.0), y(x.size()), acc(x.size(), 1.f);
+            std::vector<float> shift = randoms(static_cast<size_t>(n), 99, 5.0);
+            double m = -INFINITY, s = 0;
+            for (float v : x) m = std::max(m, double(v));
+            EXPECT(R.max(x.data(), n) == static_cast<float>(m));
+            const float got_sum = R.exp_shift_sum(x.data(), y.data(), n, static_cast<float>(m));
+            bool ok = true;
+            for (int64_t i = 0; i < n; ++i) {
+                const double e = std::exp(double(x[i] - static_cast<float>(m)));  // the kernel subtracts in float
+                s += e;
+                ok = ok && close(y[i], e, 3e-7, 1e-37);
+            }
+            EXPECT(ok);
+            EXPECT(close(got_sum, s, 1e-6, 0));
+            // The variant for a row maximum (arguments <= 0) gives the same values.
+            std::vector<float> y2(x.size());
+            const float got_sum2 = R.exp_below_sum(x.data(), y2.data(), n, static_cast<float>(m));
+            EXPECT(close(got_sum2, s, 1e-6, 0));
+            EXPECT(y2 == y);
+            R.exp_diff_acc(x.data(), shift.data(), y.data(), acc.data(), n);
+            ok = true;
+            for (int64_t i = 0; i < n; ++i) {
+                const double e = std::exp(double(x[i] - shift[i]));
+                ok = ok && close(y[i], e, 3e-7, 1e-37) && close(acc[i], 1 + e, 3e-7, 1e-30);
+            }
+            EXPECT(ok);
+            float mean, var;
+            R.moments(x.data(), n, &mean, &var);
+            double dm = 0, dv = 0;
+            for (float v : x) dm += v;
+            dm /= double(n);
+            for (float v : x) dv += (v - dm) * (v - dm);
+            dv /= double(n);
+            EXPECT(close(mean, dm, 1e-5, 1e-5));
+            EXPECT(close(var, dv, 1e-5, 1e-6));
+            R.normalize(x.data(), y.data(), n, mean, 0.5f, shift.data(), acc.data());
+            ok = true;
+            for (int64_t i = 0; i < n; ++i) ok = ok && close(y[i], (double(x[i]) - mean) * 0.5 * shift[i] + acc[i], 1e-5, 1e-5);
+            EXPECT(ok);
+            R.affine(x.data(), y.data(), n, -2.f, 0.25f);
+            ok = true;
+            for (int64_t i = 0; i < n; ++i) ok = ok && close(y[i], double(x[i]) * -2 + 0.25, 1e-6, 1e-6);
+            EXPECT(ok);
+        }
+    }
+    gemm::set_isa_cap(-1);
+}
+
+WICK_TEST(vector_exp_handles_special_values_on_every_isa) {
+    const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> x = {0.f, -0.f, 1.f, -1.f, 88.f, 88.7f, 89.f, -87.f, -87.3f, -88.f, -103.f, -1e30f, 1e30f, inf, -inf, nan,
+                                  0.5f, -0.3465f, 0.3466f, 50.f, -50.f};
+    for (int isa = 0; isa <= static_cast<int>(gemm::detected_isa()); ++isa) {
+        gemm::set_isa_cap(isa);
+        const nn::RowsF32& R = nn::rows_f32();
+        std::vector<float> y(x.size());
+        R.exp_shift_sum(x.data(), y.data(), static_cast<int64_t>(x.size()), 0.f);
+        for (size_t i = 0; i < x.size(); ++i) {
+            const double want = std::exp(double(x[i]));
+            // Results below FLT_MIN may flush to zero; everything else within a few ulp.
+            const bool ok = std::isnan(x[i]) ? std::isnan(y[i])
+                            : want > 3.4028234663852886e38 ? std::isinf(y[i])
+                            : want < 1.1754943508222875e-38 ? y[i] >= 0 && y[i] <= 1.2e-38f
+                                                             : close(y[i], want, 3e-7, 0);
+            if (!ok) std::printf("  exp(%g) = %g on %s, want %g\n", double(x[i]), double(y[i]), gemm::isa_name(gemm::active_isa()), want);
+            EXPECT(ok);
+        }
+        // exp_below: arguments <= 0 only, -inf included.
+        const float below[] = {0.f, -1.f, -87.f, -87.4f, -100.f, -inf, -0.5f, -20.f, -3.f};
+        float yb[9];
+        R.exp_below_sum(below, yb, 9, 0.f);
+        for (int i = 0; i < 9; ++i) {
+            const double want = std::exp(double(below[i]));
+            EXPECT((want < 1.1754943508222875e-38 ? yb[i] >= 0 && yb[i] <= 1.2e-38f : close(yb[i], want, 3e-7, 0)));
+        }
+        EXPECT(yb[5] == 0.f);
+        const float with_nan[] = {1.f, nan, 3.f};
+        EXPECT(std::isnan(R.max(with_nan, 3)));
+    }
+    gemm::set_isa_cap(-1);
+}

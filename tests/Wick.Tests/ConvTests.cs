@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+
+namespace Wick.Tests;
+
+/// <summary>
+/// conv1d, conv2d and conv_transpose2d against direct float64 loops over every (batch, channel, position,
+/// tap), and their backward kernels (input, weight, bias) against the same loops written as scatters:
+/// stride, padding (also larger than the kernel), dilation, groups (depthwise too), 1x1 kernels, batch 1,
+/// unbatched and non-contiguous inputs; errors that name the mismatch.
+/// </summary>
+public class ConvTests
+{
+    private sealed record Geo(long N, long C, long H, long W, long OC, long KH, long KW, long SH, long SW, long PH, long PW, long DH, long DW, long G)
+    {
+        public long OH => (H + 2 * PH - DH * (KH - 1) - 1) / SH + 1;
+        public long OW => (W + 2 * PW - DW * (KW - 1) - 1) / SW + 1;
+        public long Cg => C / G;
+        public long OCg => OC / G;
+    }
+
+    // Visits every (output element, tap) pair that touches the input: the 7 loops of a direct convolution.
+    private static void ForEachTap(Geo g, Action<long, long, long, long, long, long, long, long, long> visit)
+    {
+        for (long n = 0; n < g.N; ++n)
+            for (long oc = 0; oc < g.OC; ++oc)
+                for (long oh = 0; oh < g.OH; ++oh)
+                    for (long ow = 0; ow < g.OW; ++ow)
+                        for (long c = 0; c < g.Cg; ++c)
+                            for (long kh = 0; kh < g.KH; ++kh)
+                                for (long kw = 0; kw < g.KW; ++kw)
+                                {
+                                    long ih = oh * g.SH - g.PH + kh * g.DH, iw = ow * g.SW - g.PW + kw * g.DW;
+                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                                    long ci = oc / g.OCg * g.Cg + c;
+                                    visit(n, oc, oh, ow, ci, c, kh, kw, ih * g.W + iw);
+                                }
+    }
+
+    private static long Xi(Geo g, long n, long ci, long hw) => (n * g.C + ci) * g.H * g.W + hw;
+    private static long Yi(Geo g, long n, long oc, long oh, long ow) => ((n * g.OC + oc) * g.OH + oh) * g.OW + ow;
+    private static long Wi(Geo g, long oc, long c, long kh, long kw) => ((oc * g.Cg + c) * g.KH + kh) * g.KW + kw;
+
+    private static double[] RefConv(Geo g, double[] x, double[] w, double[]? b)
+    {
+        var y = new double[g.N * g.OC * g.OH * g.OW];
+        if (b != null)
+            for (long i = 0; i < y.Length; ++i) y[i] = b[i / (g.OH * g.OW) % g.OC];
+        ForEachTap(g, (n, oc, oh, ow, ci, c, kh, kw, hw) => y[Yi(g, n, oc, oh, ow)] += x[Xi(g, n, ci, hw)] * w[Wi(g, oc, c, kh, kw)]);
+        return y;
+    }
+
+    private static (double[] gx, double[] gw, double[] gb) RefConvBackward(Geo g, double[] x, double[] w, double[] gy)
+    {
+        var gx = new double[x.Length];
+        var gw = new double[w.Length];
+        var gb = new double[g.OC];
+        for (long i = 0; i < gy.Length; ++i) gb[i / (g.OH * g.OW) % g.OC] += gy[i];
+        ForEachTap(g, (n, oc, oh, ow, ci, c, kh, kw, hw) =>
+        {
+            double gv = gy[Yi(g, n, oc, oh, ow)];
+            gx[Xi(g, n, ci, hw)] += gv * w[Wi(g, oc, c, kh, kw)];
+            gw[Wi(g, oc, c, kh, kw)] += gv * x[Xi(g, n, ci, hw)];
+        });
+        return (gx, gw, gb);
+    }
+
+    private static readonly Geo[] Geometries =
+    {
+        new(2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+        new(1, 4, 8, 5, 6, 3, 2, 2, 1, 0, 3, 1, 2, 2),    // padding wider than the kernel, dilation along w, groups
+        new(3, 6, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 3),    // 1x1, stride 1: the input is the column matrix
+        new(2, 4, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4),    // depthwise
+        new(1, 2, 11, 4, 3, 5, 1, 3, 1, 2, 0, 2, 1, 1),   // dilation 2, stride 3
+        new(2, 5, 4, 4, 3, 1, 1, 2, 2, 1, 1, 1, 1, 1),    // 1x1 with stride and padding
+        new(3, 16, 13, 11, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1), // bigger than one GEMM tile in every direction
+    };
+
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        for (int i = 0; i < Geometries.Length; ++i)
+        {
+            yield return new TestCaseData(i, DType.Float32);
+            yield return new TestCaseData(i, DType.Float64);
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Conv2dMatchesTheDirectLoop(int which, DType dtype)
+    {
+        Geo g = Geometries[which];
+        using var x = KernelRef.RandN((ulong)(10 + which), dtype, g.N, g.C, g.H, g.W);
+        using var w = KernelRef.RandN((ulong)(20 + which), dtype, g.OC, g.Cg, g.KH, g.KW);
+        using var b = KernelRef.RandN((ulong)(30 + which), dtype, g.OC);
+        using var y = Functional.Conv2d(x, w, b, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), g.G);
+        var (rtol, atol) = KernelRef.Tol(dtype, 4);
+        KernelRef.AssertClose(y, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol);
+        using var yn = Functional.Conv2d(x, w, null, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), g.G);
+        KernelRef.AssertClose(yn, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), null), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol, "no bias");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Conv2dBackwardMatchesTheScatterLoops(int which, DType dtype)
+    {
+        Geo g = Geometries[which];
+        using var x = KernelRef.RandN((ulong)(40 + which), dtype, g.N, g.C, g.H, g.W);
+        using var w = KernelRef.RandN((ulong)(50 + which), dtype, g.OC, g.Cg, g.KH, g.KW);
+        using var gy = KernelRef.RandN((ulong)(60 + which), dtype, g.N, g.OC, g.OH, g.OW);
+        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), g.G);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            var (ex, ew, eb) = RefConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
+            var (rtol, atol) = KernelRef.Tol(dtype, 8);
+            KernelRef.AssertClose(gx!, ex, x.Shape, rtol, atol, "grad input");
+            KernelRef.AssertClose(gw!, ew, w.Shape, rtol, atol, "grad weight");
+            KernelRef.AssertClose(gb!, eb, new[] { g.OC }, rtol, atol, "grad bias");
+        }
+    }
+
+    [Test]
+    public void Conv2dBackwardReturnsOnlyTheGradientsAskedFor()
+    {
+        Geo g = Geometries[0];
+        using var x = KernelRef.RandN(1, g.N, g.C, g.H, g.W);
+        using var w = KernelRef.RandN(2, g.OC, g.Cg, g.KH, g.KW);
+        using var gy = KernelRef.RandN(3, g.N, g.OC, g.OH, g.OW);
+        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, padding: 1, inputGrad: false, biasGrad: false);
+        Assert.That(gx, Is.Null);
+        Assert.That(gb, Is.Null);
+        Assert.That(gw, Is.Not.Null);
+        gw!.Dispose();
+    }
+
+    [Test]
+    public void Conv2dWeightGradientPassesCentralDifferences()
+    {
+        Geo g = new(2, 2, 5, 4, 3, 2, 3, 2, 1, 1, 2, 1, 1, 1);
+        using var x = KernelRef.RandN(70, DType.Float64, g.N, g.C, g.H, g.W);
+        using var w = KernelRef.RandN(71, DType.Float64, g.OC, g.Cg, g.KH, g.KW);
+        using var gy = KernelRef.RandN(72, DType.Float64, g.N, g.OC, g.OH, g.OW);
+        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), 1);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            GradCheck.AssertMatches(t => Functional.Conv2d(x, t, null, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW)), KernelRef.Values(w), w.Shape,
+                KernelRef.Values(gy), KernelRef.Values(gw!), "conv2d weight");
+            GradCheck.AssertMatches(t => Functional.Conv2d(t, w, null, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW)), KernelRef.Values(x), x.Shape,
+                KernelRef.Values(gy), KernelRef.Values(gx!), "conv2d input");
+        }
+    }
+
+    [Test]
+    public void Conv2dReadsNonContiguousAndUnbatchedInputs()
+    {
+        Geo g = new(1, 3, 6, 7, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        using var xt = KernelRef.RandN(80, 1, 3, 7, 6);
+        using var x = xt.Transpose(2, 3);  // (1, 3, 6, 7), strided
+        Assert.That(x.IsContiguous, Is.False);
+        using var w = KernelRef.RandN(81, 2, 3, 3, 3);
+        using var y = Functional.Conv2d(x, w, padding: 1);
+        var expect = RefConv(g, KernelRef.Values(x), KernelRef.Values(w), null);
+        KernelRef.AssertClose(y, expect, new long[] { 1, 2, 6, 7 }, 1e-4, 1e-5);
+        using var x3 = x.Squeeze(0);
+        using var y3 = Functional.Conv2d(x3, w, padding: 1);
+        KernelRef.AssertClose(y3, expect, new long[] { 2, 6, 7 }, 1e-4, 1e-5, "unbatched");
+    }
+
+    [Test]
+    public void Conv1dMatchesTheDirectLoopAndItsBackward([Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        // conv1d (N, C, L) is conv2d with height 1.
+        Geo g = new(2, 4, 1, 17, 6, 1, 3, 1, 2, 0, 2, 1, 3, 2);
+        using var x = KernelRef.RandN(90, dtype, g.N, g.C, g.W);
+        using var w = KernelRef.RandN(91, dtype, g.OC, g.Cg, g.KW);
+        using var b = KernelRef.RandN(92, dtype, g.OC);
+        using var y = Functional.Conv1d(x, w, b, stride: 2, padding: 2, dilation: 3, groups: 2);
+        var (rtol, atol) = KernelRef.Tol(dtype, 4);
+        KernelRef.AssertClose(y, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OW }, rtol, atol);
+        using var gy = KernelRef.RandN(93, dtype, g.N, g.OC, g.OW);
+        var (gx, gw, gb) = Functional.Conv1dBackward(gy, x, w, 2, 2, 3, 2);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            var (ex, ew, eb) = RefConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
+            KernelRef.AssertClose(gx!, ex, x.Shape, rtol, atol, "grad input");
+            KernelRef.AssertClose(gw!, ew, w.Shape, rtol, atol, "grad weight");
+            KernelRef.AssertClose(gb!, eb, new[] { g.OC }, rtol, atol, "grad bias");
+        }
+    }
+
+    // conv_transpose2d: every input element scattered through every tap of its group's weights.
+    private static double[] RefConvTranspose(double[] x, double[] w, double[]? b, long N, long Cin, long H, long W, long Coutg, long KH, long KW,
+        long sh, long sw, long ph, long pw, long oph, long opw, long dh, long dw, long G, out long OH, out long OW)
+    {
+        OH = (H - 1) * sh - 2 * ph + dh * (KH - 1) + oph + 1;
+        OW = (W - 1) * sw - 2 * pw + dw * (KW - 1) + opw + 1;
+        long Cout = Coutg * G, Cing = Cin / G;
+        var y = new double[N * Cout * OH * OW];
+        for (long n = 0; n < N; ++n)
+            for (long ci = 0; ci < Cin; ++ci)
+                for (long ih = 0; ih < H; ++ih)
+                    for (long iw = 0; iw < W; ++iw)
+                        for (long co = 0; co < Coutg; ++co)
+                            for (long kh = 0; kh < KH; ++kh)
+                                for (long kw = 0; kw < KW; ++kw)
+                                {
+                                    long oh = ih * sh - ph + kh * dh, ow = iw * sw - pw + kw * dw;
+                                    if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) continue;
+                                    long oc = ci / Cing * Coutg + co;
+                                    y[((n * Cout + oc) * OH + oh) * OW + ow] += x[((n * Cin + ci) * H + ih) * W + iw] * w[((ci * Coutg + co) * KH + kh) * KW + kw];
+                                }
+        if (b != null)
+            for (long i = 0; i < y.Length; ++i) y[i] += b[i / (OH * OW) % Cout];
+        return y;
+    }
+
+    [TestCase(2, 4, 5, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0, 1, 1)]
+    [TestCase(1, 4, 3, 4, 2, 2, 3, 3, 2, 0, 1, 2, 1, 2, 2)]  // output padding, dilation, groups
+    [TestCase(2, 3, 4, 4, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1)]  // 1x1
+    public void ConvTranspose2dMatchesTheScatterLoopAndItsGradients(long N, long Cin, long H, long W, long Coutg, long KH, long KW, long s, long sw,
+        long p, long pw, long op, long opw, long d, long G)
+    {
+        using var x = KernelRef.RandN(100, DType.Float64, N, Cin, H, W);
+        using var w = KernelRef.RandN(101, DType.Float64, Cin, Coutg, KH, KW);
+        using var b = KernelRef.RandN(102, DType.Float64, Coutg * G);
+        using var y = Functional.ConvTranspose2d(x, w, b, (s, sw), (p, pw), (op, opw), G, (d, d));
+        var expect = RefConvTranspose(KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b), N, Cin, H, W, Coutg, KH, KW, s, sw, p, pw, op, opw,
+            d, d, G, out long OH, out long OW);
+        KernelRef.AssertClose(y, expect, new[] { N, Coutg * G, OH, OW }, 1e-10, 1e-10);
+
+        using var gy = KernelRef.RandN(103, DType.Float64, N, Coutg * G, OH, OW);
+        var (gx, gw, gb) = Kernels.ConvTranspose2dBackward(gy, x, w, (s, sw), (p, pw), (d, d), G, true, true, true);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            GradCheck.AssertMatches(t => Functional.ConvTranspose2d(t, w, null, (s, sw), (p, pw), (op, opw), G, (d, d)), KernelRef.Values(x), x.Shape,
+                KernelRef.Values(gy), KernelRef.Values(gx!), "conv_transpose2d input");
+            GradCheck.AssertMatches(t => Functional.ConvTranspose2d(x, t, null, (s, sw), (p, pw), (op, opw), G, (d, d)), KernelRef.Values(w), w.Shape,
+                KernelRef.Values(gy), KernelRef.Values(gw!), "conv_transpose2d weight");
+            GradCheck.AssertMatches(t => Functional.ConvTranspose2d(x, w, t, (s, sw), (p, pw), (op, opw), G, (d, d)), KernelRef.Values(b), b.Shape,
+                KernelRef.Values(gy), KernelRef.Values(gb!), "conv_transpose2d bias");
+        }
+    }
+
+    [Test]
+    public void AnEmptyBatchGivesEmptyOutputsAndZeroWeightGradients()
+    {
+        using var x = Tensor.Zeros(0, 3, 5, 5);
+        using var w = KernelRef.RandN(110, 4, 3, 3, 3);
+        using var y = Functional.Conv2d(x, w, padding: 1);
+        Assert.That(y.Shape, Is.EqualTo(new long[] { 0, 4, 5, 5 }));
+        using var gy = Tensor.Zeros(0, 4, 5, 5);
+        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, padding: 1);
+        using (gx)
+        using (gw)
+        using (gb)
+        {
+            Assert.That(gx!.Shape, Is.EqualTo(x.Shape));
+            Assert.That(gw!.ToArray<float>(), Is.All.EqualTo(0f));
+            Assert.That(gb!.ToArray<float>(), Is.All.EqualTo(0f));
+        }
+    }
+
+    [Test]
+    public void ConvolutionsRejectInconsistentArgumentsWithClearMessages()
+    {
+        using var x = Tensor.Zeros(1, 4, 5, 5);
+        using var w3 = Tensor.Zeros(2, 3, 3, 3);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2d(x, w3).Dispose())!.Message,
+            Does.Contain("conv2d: the weight [2, 3, 3, 3] expects 3 input channels (3 per group x 1 groups) but the input [1, 4, 5, 5] has 4"));
+        using var w = Tensor.Zeros(2, 4, 3, 3);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2d(x, w, groups: 3).Dispose())!.Message,
+            Does.Contain("conv2d: groups (3) must divide the 4 input channels"));
+        using var big = Tensor.Zeros(2, 4, 7, 7);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2d(x, big).Dispose())!.Message,
+            Does.Contain("conv2d: the kernel (7 taps with dilation 1, spanning 7) is larger than the padded input height (5 + 2 * 0 = 5)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Functional.Conv2d(x, w, stride: 0).Dispose())!.Message,
+            Does.Contain("conv2d: stride must be at least 1, got 0"));
+        using var bias = Tensor.Zeros(3);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2d(x, w, bias).Dispose())!.Message,
+            Does.Contain("conv2d: bias must have shape [2]"));
+        using var wd = Tensor.Zeros(new long[] { 2, 4, 3, 3 }, DType.Float64);
+        Assert.That(Assert.Throws<DTypeException>(() => Functional.Conv2d(x, wd).Dispose())!.Message,
+            Does.Contain("conv2d: the input is float32 but the weight is float64"));
+        using var x2 = Tensor.Zeros(4, 5);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2d(x2, w).Dispose())!.Message,
+            Does.Contain("conv2d: expected input (N, C, H, W) or (C, H, W), got shape [4, 5]"));
+        using var gy = Tensor.Zeros(1, 2, 4, 4);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv2dBackward(gy, x, w).GradInput?.Dispose())!.Message,
+            Does.Contain("conv2d_backward: grad_output has shape [1, 2, 4, 4] but the convolution's output has shape [1, 2, 3, 3]"));
+        using var wt = Tensor.Zeros(4, 2, 3, 3);
+        Assert.That(Assert.Throws<ArgumentException>(() => Functional.ConvTranspose2d(x, wt, stride: 2, outputPadding: 2).Dispose())!.Message,
+            Does.Contain("conv_transpose2d: output_padding (2) must be non-negative and smaller than either the stride (2) or the dilation (1)"));
+    }
+}
