@@ -64,6 +64,9 @@ public class OnnxOperatorTests
         yield return new TestCaseData("Cos", (Func<double, double>)Math.Cos).SetName("Cos_IsTheCosine");
         yield return new TestCaseData("Erf", (Func<double, double>)DoubleMath.Erf).SetName("Erf_IsTheErrorFunction");
         yield return new TestCaseData("Softplus", (Func<double, double>)(x => Math.Log(1 + Math.Exp(x)))).SetName("Softplus_IsLogOnePlusExp");
+        yield return new TestCaseData("Softsign", (Func<double, double>)(x => x / (1 + Math.Abs(x)))).SetName("Softsign_IsXOverOnePlusMagnitude");
+        yield return new TestCaseData("HardSwish", (Func<double, double>)(x => x * Math.Clamp(x / 6 + 0.5, 0, 1))).SetName("HardSwish_GatesXByAHardSigmoid");
+        yield return new TestCaseData("Selu", (Func<double, double>)(x => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * (Math.Exp(x) - 1)))).SetName("Selu_IsAScaledElu");
         yield return new TestCaseData("HardSigmoid", (Func<double, double>)(x => Math.Clamp(0.2 * x + 0.5, 0, 1))).SetName("HardSigmoid_ClampsALine");
     }
 
@@ -114,6 +117,47 @@ public class OnnxOperatorTests
         Tensor[] y = RunNode(op, new[] { x, axes }, opset: 18, attributes: Int("keepdims", 0));
         using Tensor y0 = y[0];
         Same(y0, Reference.Of(x).Reduce(new[] { 0, 2 }, false, f));
+    }
+
+    [Test]
+    public void PReluScalesNegativesByABroadcastSlope()
+    {
+        using Tensor x = Input(2, 3), slope = Input(3);
+        Tensor[] y = RunNode("PRelu", new[] { x, slope });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x), rs = Reference.Of(slope);
+        Same(y0, new Reference(rx.Data.Select((v, i) => v < 0 ? v * rs.Data[i % 3] : v).ToArray(), 2, 3));
+    }
+
+    [TestCase(false, false), TestCase(true, false), TestCase(false, true), TestCase(true, true)]
+    public void CumSumHonoursExclusiveAndReverse(bool exclusive, bool reverse)
+    {
+        using Tensor x = Input(2, 4);
+        using Tensor axis = Tensor.FromArray(new long[] { 1 }, 1);
+        Tensor[] y = RunNode("CumSum", new[] { x, axis }, attributes: new[] { Int("exclusive", exclusive ? 1 : 0), Int("reverse", reverse ? 1 : 0) });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new double[8];
+        for (int r = 0; r < 2; ++r)
+            for (int i = 0; i < 4; ++i)
+                for (int j = 0; j < 4; ++j)
+                {
+                    bool counted = reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i);
+                    if (counted) expected[r * 4 + i] += rx.Data[r * 4 + j];
+                }
+        Same(y0, new Reference(expected, 2, 4));
+    }
+
+    [Test]
+    public void ModWithFmodZeroTakesTheDivisorsSign()
+    {
+        using Tensor a = Tensor.FromArray(new long[] { 7, -7, 7, -7 }, 4), b = Tensor.FromArray(new long[] { 3, 3, -3, -3 }, 4);
+        Tensor[] y = RunNode("Mod", new[] { a, b });
+        using Tensor y0 = y[0];
+        Assert.That(y0.ToArray<long>(), Is.EqualTo(new long[] { 1, 2, -2, -1 }));
+        using Tensor f = Input(3);
+        var e = Assert.Throws<Wick.Onnx.OnnxExecutionException>(() => RunNode("Mod", new[] { f, f }));
+        Assert.That(e!.Message, Does.Contain("Mod with fmod 0 takes integer tensors"));
     }
 
     [TestCase("ArgMax"), TestCase("ArgMin")]

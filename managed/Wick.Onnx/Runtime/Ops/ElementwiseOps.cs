@@ -56,6 +56,40 @@ internal static class ElementwiseOps
             double alpha = c.Float("alpha", 0.2f), beta = c.Float("beta", 0.5f);
             return Unary(c, x => HardSigmoid(x, alpha, beta));
         };
+        t["Selu"] = c =>
+        {
+            double alpha = c.Float("alpha", 1.67326319217681884765625f), gamma = c.Float("gamma", 1.05070102214813232421875f);
+            return Unary(c, x => Selu(x, alpha, gamma));
+        };
+        t["Softsign"] = c => Unary(c, Softsign);
+        t["HardSwish"] = c => Unary(c, x =>
+        {
+            using Tensor gate = HardSigmoid(x, 1.0 / 6, 0.5);
+            return x.Mul(gate);
+        });
+        t["PRelu"] = c => Binary(c, (x, slope) =>
+        {
+            using Tensor negative = x.Lt(0.0);
+            using Tensor scaled = x.Mul(slope);
+            return Tensor.Where(negative, scaled, x);
+        });
+        t["IsNaN"] = c => Unary(c, x => x.IsNan());
+        t["IsInf"] = c =>
+        {
+            bool negative = c.Int("detect_negative", 1) != 0, positive = c.Int("detect_positive", 1) != 0;
+            return Unary(c, x => IsInf(x, negative, positive));
+        };
+        t["Mod"] = c =>
+        {
+            // fmod 0: the remainder takes the divisor's sign (integers only, as Python's %); fmod 1: the dividend's (C fmod).
+            bool fmod = c.Int("fmod", 0) != 0;
+            return Binary(c, (a, b) =>
+            {
+                if (!fmod && (a.DType.IsFloatingPoint() || b.DType.IsFloatingPoint()))
+                    throw new DTypeException($"{c.Name}: Mod with fmod 0 takes integer tensors, got {a.DType} and {b.DType} (floating inputs need fmod 1)");
+                return fmod ? a.Fmod(b) : a.Remainder(b);
+            });
+        };
         t["Identity"] = c => Unary(c, GraphRunner.Alias);
         t["Sum"] = c => Variadic(c, (a, b) => a.Add(b));
         t["Max"] = c => Variadic(c, (a, b) => a.Maximum(b));
@@ -142,6 +176,33 @@ internal static class ElementwiseOps
         using Tensor scaled = x.Mul(alpha);
         using Tensor shifted = scaled.Add(beta);
         return shifted.Clamp(0.0, 1.0);
+    }
+
+    /// <summary>gamma·x for x &gt; 0, gamma·alpha·(exp(x) - 1) otherwise.</summary>
+    private static Tensor Selu(Tensor x, double alpha, double gamma)
+    {
+        using Tensor elu = x.Elu(alpha);
+        return elu.Mul(gamma);
+    }
+
+    /// <summary>x / (1 + |x|).</summary>
+    private static Tensor Softsign(Tensor x)
+    {
+        using Tensor magnitude = x.Abs();
+        using Tensor denominator = magnitude.Add(1.0);
+        return x.Div(denominator);
+    }
+
+    private static Tensor IsInf(Tensor x, bool negative, bool positive)
+    {
+        Tensor inf = x.IsInf();
+        if (negative && positive) return inf;
+        using (inf)
+        {
+            using Tensor sign = x.Gt(0.0);
+            using Tensor wanted = positive ? GraphRunner.Alias(sign) : sign.LogicalNot();
+            return inf.LogicalAnd(wanted);
+        }
     }
 
     private static Kernel Gelu(NodeContext c)
