@@ -302,6 +302,30 @@ public class OnnxOperatorTests
     }
 
     [Test]
+    public void ConstantOfShapeAskingForTerabytesIsRefusedBeforeAllocating()
+    {
+        using Tensor shape = Tensor.FromArray(new long[] { 1_000_000, 1_000_000 }, 2);
+        var e = Assert.Throws<OnnxExecutionException>(() => RunNode("ConstantOfShape", new[] { shape }));
+        Assert.That(e!.Message, Does.Contain("shape [1000000, 1000000] would have more than 4294967296 elements (OnnxLoadOptions.MaxTensorElements)"));
+    }
+
+    [Test]
+    public void PoolingPadsOfATrillionCellsAreRefusedBeforePadding()
+    {
+        using Tensor x = Input(1, 1, 4);
+        var e = Assert.Throws<OnnxExecutionException>(() => RunNode("MaxPool", new[] { x }, attributes: new[] { Ints("kernel_shape", 2), Ints("pads", 1_000_000_000_000, 0) }));
+        Assert.That(e!.Message, Does.Contain("the padded input [1, 1, 1, 1000000000004] would have more than 4294967296 elements"));
+    }
+
+    [Test]
+    public void ConvTransposeWithAHugeStrideIsRefusedBeforeAllocating()
+    {
+        using Tensor x = Input(1, 1, 3, 3), w = Input(1, 1, 2, 2);
+        var e = Assert.Throws<OnnxExecutionException>(() => RunNode("ConvTranspose", new[] { x, w }, attributes: Ints("strides", 1L << 40, 1L << 40)));
+        Assert.That(e!.Message, Does.Contain("the full output"));
+    }
+
+    [Test]
     public void ConvOnA3dInputIsRefusedAsNotImplemented()
     {
         using Tensor x = Input(1, 1, 3, 3, 3), w = Input(1, 1, 2, 2, 2);

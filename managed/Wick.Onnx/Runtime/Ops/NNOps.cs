@@ -44,6 +44,7 @@ internal static class NNOps
             Window win = geometry.Resolve(x.Shape[2..], w.Shape[2..]).As2d();
             using Tensor x4 = WindowGeometry.To4d(x);
             using Tensor w4 = WindowGeometry.To4d(w);
+            c.CheckElements(Padded(x4, win), "the padded input");
             var (input, padding) = PadFor(x4, win, 0, native: win.Symmetric);
             using (input)
             {
@@ -80,16 +81,17 @@ internal static class NNOps
             var full = new long[n];
             for (int i = 0; i < n; ++i)
             {
-                full[i] = win.Strides[i] * (spatial[i] - 1) + (win.Kernel[i] - 1) * win.Dilations[i] + 1;
+                full[i] = checked(win.Strides[i] * (spatial[i] - 1) + (win.Kernel[i] - 1) * win.Dilations[i] + 1);
                 if (target is not null)
                 {
-                    long total = full[i] + op[i] - target[i];
+                    long total = checked(full[i] + op[i] - target[i]);
                     bool upper = geometry.AutoPad == "SAME_UPPER";
                     begin[i] = upper ? total / 2 : total - total / 2;
                     end[i] = total - begin[i];
                 }
             }
             Window w2 = (win with { Begin = begin, End = end }).As2d();
+            c.CheckElements(new[] { x.Size(0), w.Size(1) * groups }.Concat(full.Select((f, i) => f + op[i])), "the full output");
             long[] op2 = n == 1 ? new[] { 0L, op[0] } : op;
             using Tensor x4 = WindowGeometry.To4d(x);
             using Tensor w4 = WindowGeometry.To4d(w);
@@ -117,6 +119,16 @@ internal static class NNOps
         return (x4.Pad(win.PadList(), PaddingMode.Constant, fill), (0, 0));
     }
 
+    /// <summary>The shape of a 4-d input with the window's padding added (checked against the element limit before padding).</summary>
+    private static long[] Padded(Tensor x4, Window w)
+    {
+        long[] s = x4.Shape;
+        return new[] { s[0], s[1], Add(s[2], w.Begin[0], w.End[0]), Add(s[3], w.Begin[1], w.End[1]) };
+
+        // Pads and sizes past 2^60 saturate there: the element check refuses them anyway.
+        static long Add(long a, long b, long c) => a > 1L << 60 || b > 1L << 60 || c > 1L << 60 ? 1L << 60 : a + b + c;
+    }
+
     private static bool PoolPadsNatively(Window w) =>
         w.Symmetric && w.Begin[0] * 2 <= w.Kernel[0] && w.Begin[1] * 2 <= w.Kernel[1];
 
@@ -138,6 +150,7 @@ internal static class NNOps
             bool native = PoolPadsNatively(win);
             if (wantIndices && !native)
                 throw c.NotSupported($"Indices with pads {NodeContext.List(win.Begin.Concat(win.End))} (asymmetric or wider than half the kernel) are not implemented");
+            c.CheckElements(Padded(x4, win), "the padded input");
             var (input, padding) = PadFor(x4, win, double.NegativeInfinity, native);
             using (input)
             {
@@ -178,6 +191,7 @@ internal static class NNOps
             Window win = geometry.Resolve(x.Shape[2..], null).As2d();
             if (win.Dilations.Any(d => d != 1)) throw c.NotSupported($"dilations {NodeContext.List(win.Dilations)}: Wick's average pooling has no dilation");
             using Tensor x4 = WindowGeometry.To4d(x);
+            c.CheckElements(Padded(x4, win), "the padded input");
             var k = (win.Kernel[0], win.Kernel[1]);
             var s = (win.Strides[0], win.Strides[1]);
             if (PoolPadsNatively(win))

@@ -147,6 +147,7 @@ internal static class ShapeOps
                     throw new ShapeMismatchException($"{c.Name}: input shape {NodeContext.List(s)} does not broadcast to {NodeContext.List(shape)}");
                 target[i] = a == 1 ? b : a;
             }
+            c.CheckElements(target, "the expanded shape");
             using Tensor view = x.Expand(target);
             return new[] { view.Contiguous() };
         };
@@ -160,6 +161,8 @@ internal static class ShapeOps
             long[] repeats = Values.Longs(ins[1]!, c, "repeats");
             if (repeats.Length != ins[0]!.Dim)
                 throw new ShapeMismatchException($"{c.Name}: repeats has {repeats.Length} entries for a rank-{ins[0]!.Dim} input");
+            if (repeats.Any(r => r < 0)) throw new ShapeMismatchException($"{c.Name}: repeats {NodeContext.List(repeats)} has a negative entry");
+            c.CheckElements(ins[0]!.Shape.Concat(repeats), "the input shape and repeats");
             return new[] { ins[0]!.Repeat(repeats) };
         };
     }
@@ -211,6 +214,7 @@ internal static class ShapeOps
         {
             long[] shape = Values.Longs(ins[0]!, c, "shape");
             if (shape.Any(v => v < 0)) throw new ShapeMismatchException($"{c.Name}: shape {NodeContext.List(shape)} has a negative entry");
+            c.CheckElements(shape, "shape");
             return new[] { Tensor.Full(shape, value, dtype) };
         };
     }
@@ -259,6 +263,9 @@ internal static class ShapeOps
             DType t = ins[0]!.DType;
             double start = Values.Scalar(ins[0]!, c, "start"), limit = Values.Scalar(ins[1]!, c, "limit"), delta = Values.Scalar(ins[2]!, c, "delta");
             if (delta == 0) throw new ArgumentException($"{c.Name}: delta is 0");
+            double count = Math.Ceiling((limit - start) / delta);
+            if (!double.IsFinite(count)) throw new ArgumentException($"{c.Name}: start {start}, limit {limit} and delta {delta} do not give a finite count");
+            c.CheckElements(new[] { (long)Math.Min(Math.Max(count, 0), long.MaxValue / 2) }, "the range");
             return new[] { Tensor.Arange(start, limit, delta, t) };
         };
     }

@@ -73,8 +73,8 @@ internal sealed class WindowGeometry
         {
             for (int i = 0; i < n; ++i)
             {
-                long output = (spatial[i] + strides[i] - 1) / strides[i];
-                long total = Math.Max(0, (output - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - spatial[i]);
+                long output = checked(spatial[i] + strides[i] - 1) / strides[i];
+                long total = Math.Max(0, checked((output - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - spatial[i]));
                 begin[i] = AutoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
                 end[i] = total - begin[i];
             }
