@@ -201,6 +201,54 @@ public class OnnxOperatorTests
         Same(y0, new Reference(rx.Data.Skip(4).Concat(new double[4]).ToArray(), 3, 4));
     }
 
+    [Test]
+    public void ResizeNearestAsymmetricFloorPicksTheFloorOfTheScaledCoordinate()
+    {
+        using Tensor x = Input(1, 2, 2, 3);
+        using Tensor scales = Tensor.FromArray(new float[] { 1, 1, 2, 1.5f }, 4);
+        Tensor[] y = RunNode("Resize", new[] { x, null!, scales }, opset: 13,
+            attributes: new[] { Str("mode", "nearest"), Str("coordinate_transformation_mode", "asymmetric"), Str("nearest_mode", "floor") });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new List<double>();
+        for (int ch = 0; ch < 2; ++ch)
+            for (int i = 0; i < 4; ++i)
+                for (int j = 0; j < 4; ++j)
+                    expected.Add(rx.Data[(ch * 2 + Math.Min((int)Math.Floor(i / 2.0), 1)) * 3 + Math.Min((int)Math.Floor(j / 1.5), 2)]);
+        Same(y0, new Reference(expected.ToArray(), 1, 2, 4, 4));
+    }
+
+    [Test]
+    public void ResizeLinearAlignCornersToSizesInterpolatesBetweenTheCorners()
+    {
+        using Tensor x = Input(1, 1, 2, 3);
+        using Tensor sizes = Tensor.FromArray(new long[] { 1, 1, 3, 5 }, 4);
+        Tensor[] y = RunNode("Resize", new[] { x, null!, null!, sizes }, opset: 13,
+            attributes: new[] { Str("mode", "linear"), Str("coordinate_transformation_mode", "align_corners") });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new List<double>();
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 5; ++j)
+            {
+                double r = i * (2 - 1) / 2.0, q = j * (3 - 1) / 4.0;
+                int r0 = (int)Math.Floor(r), q0 = (int)Math.Floor(q), r1 = Math.Min(r0 + 1, 1), q1 = Math.Min(q0 + 1, 2);
+                double fr = r - r0, fq = q - q0;
+                double top = rx.Data[r0 * 3 + q0] * (1 - fq) + rx.Data[r0 * 3 + q1] * fq;
+                double bottom = rx.Data[r1 * 3 + q0] * (1 - fq) + rx.Data[r1 * 3 + q1] * fq;
+                expected.Add(top * (1 - fr) + bottom * fr);
+            }
+        Same(y0, new Reference(expected.ToArray(), 1, 1, 3, 5));
+    }
+
+    [Test]
+    public void ResizeCubicIsRefusedByName()
+    {
+        using Tensor x = Input(1, 1, 2, 2);
+        var e = Assert.Throws<OnnxNotSupportedException>(() => RunNode("Resize", new[] { x }, opset: 13, attributes: Str("mode", "cubic")));
+        Assert.That(e!.Message, Does.Contain("mode 'cubic' is not implemented (nearest and linear are)"));
+    }
+
     [TestCase("ArgMax"), TestCase("ArgMin")]
     public void ArgReductionGivesInt64IndicesAlongTheAxis(string op)
     {
