@@ -72,7 +72,13 @@ internal static class ModelValidator
         }
     }
 
-    private static GraphDef ValidateGraph(GraphProto graph, OnnxSource source)
+    /// <summary>
+    /// Validates a subgraph (a branch of If) like a graph, with the values of its enclosing graphs (<paramref name="outer"/>)
+    /// counted as defined: a branch reads them by name.
+    /// </summary>
+    internal static GraphDef ValidateSubgraph(GraphProto graph, IReadOnlySet<string> outer, OnnxSource source) => ValidateGraph(graph, source, outer);
+
+    private static GraphDef ValidateGraph(GraphProto graph, OnnxSource source, IReadOnlySet<string>? outer = null)
     {
         // Every value has one definition: an initializer, a graph input, or one node output.
         var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
@@ -84,6 +90,7 @@ internal static class ModelValidator
         if (graph.SparseInitializer.Count > 0)
             throw source.NotSupported($"the graph has {graph.SparseInitializer.Count} sparse initializers, which Wick does not read");
         var defined = new HashSet<string>(initializers.Keys, StringComparer.Ordinal);
+        if (outer is not null) defined.UnionWith(outer);
         var inputs = new List<ValueInfoProto>();
         var inputNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (ValueInfoProto v in graph.Input)

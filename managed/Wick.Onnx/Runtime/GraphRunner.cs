@@ -22,8 +22,10 @@ internal sealed class GraphRunner
     private readonly (int Slot, Tensor Value)[] _constants;
     private readonly Step[] _steps;
 
+    // outer: for a subgraph, the values it reads from its enclosing graphs, passed to Run after the graph's own inputs,
+    // in this order.
     public GraphRunner(GraphDef graph, long opset, OnnxSource source, IReadOnlyDictionary<string, Tensor> constants, ExternalData? external, List<Tensor> owned,
-        long maxElements)
+        long maxElements, IReadOnlyList<string>? outer = null)
     {
         _source = source;
         var slots = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -33,15 +35,32 @@ internal sealed class GraphRunner
             return s;
         }
         _constants = constants.Select(kv => (SlotOf(kv.Key), kv.Value)).ToArray();
-        _inputSlots = graph.Inputs.Select(v => SlotOf(v.Name)).ToArray();
+        _inputSlots = graph.Inputs.Select(v => SlotOf(v.Name)).Concat((outer ?? Array.Empty<string>()).Select(SlotOf)).ToArray();
+        // The values defined so far (constants, inputs, earlier nodes' outputs): what a subgraph may read.
+        var available = new HashSet<string>(slots.Keys, StringComparer.Ordinal);
         var steps = new List<(Kernel, int[], int[], string)>(graph.Nodes.Count);
         for (int i = 0; i < graph.Nodes.Count; ++i)
         {
             NodeProto node = graph.Nodes[i];
             var ctx = new NodeContext(node, graph.NodeNumbers[i], opset, source) { External = external, Owned = owned, MaxElements = maxElements };
-            Kernel kernel = OpRegistry.Compile(ctx);
-            int[] ins = node.Input.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray();
+            Kernel kernel;
+            IEnumerable<string> reads = node.Input;
+            if (ctx.OpType == "If" && (node.Domain ?? "") is "" or "ai.onnx")
+            {
+                // A branch reads values of this graph by name: they become extra inputs of the node, so they stay alive
+                // until it ran, and each must be defined before it.
+                string[] captured = ControlFlowOps.FreeVariables(node).ToArray();
+                foreach (string name in captured)
+                    if (!available.Contains(name))
+                        throw ctx.Error($"a branch reads '{OnnxSource.Text(name)}', which no graph input, initializer or earlier node defines");
+                kernel = ControlFlowOps.If(ctx, captured, available);
+                ctx.RefuseUnread();
+                reads = node.Input.Concat(captured);
+            }
+            else kernel = OpRegistry.Compile(ctx);
+            int[] ins = reads.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray();
             int[] outs = node.Output.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray();
+            foreach (string o in node.Output) if (o.Length > 0) available.Add(o);
             steps.Add((kernel, ins, outs, ctx.Name));
         }
         _outputSlots = graph.Outputs.Select(v => SlotOf(v.Name)).ToArray();

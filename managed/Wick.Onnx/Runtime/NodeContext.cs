@@ -105,6 +105,7 @@ internal sealed class NodeContext
     public long[]? Ints(string name) => Get(name, AttributeType.Ints)?.Ints.ToArray();
     public float[]? Floats(string name) => Get(name, AttributeType.Floats)?.Floats.ToArray();
     public TensorProto? TensorAttribute(string name) => Get(name, AttributeType.Tensor)?.T;
+    public GraphProto? GraphAttribute(string name) => Get(name, AttributeType.Graph)?.G;
 
     /// <summary>An axis attribute or input value normalised into [0, rank).</summary>
     public int Axis(long axis, int rank, string what = "axis")
