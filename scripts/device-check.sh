@@ -11,7 +11,9 @@
 # artifacts/device-out: table.txt, cuda_bench.json, tests.log, build.log and device-logs.tar.gz
 # (everything else).
 # Environment: WICK_CUDA_ARCHITECTURES (default 90-real), WICK_SKIP_TESTS=1, WICK_SKIP_BENCH=1,
-# WICK_BENCH_QUICK=1 (small sizes), WICK_TEST_FILTER (default TestCategory=Cuda).
+# WICK_BENCH_QUICK=1 (small sizes), WICK_TEST_FILTER (default TestCategory=Cuda), WICK_DEADLINE_S (default
+# 540: the tests and benchmarks get timeouts that end the script by then, so its logs come back even when
+# the device time left is short).
 set -u -o pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,6 +31,9 @@ RUN=${WICK_DEVICE_RUN:-/tmp/wick-device-run}
 JOBS=$(nproc 2>/dev/null || echo 8)
 start_all=$(date +%s)
 step() { echo; echo "=== $* ($(($(date +%s) - start_all)) s)"; }
+DEADLINE=${WICK_DEADLINE_S:-540}
+# Seconds a step may take: at most $1, and never past the deadline (less 15 s for the report).
+budget() { local left=$((DEADLINE - ($(date +%s) - start_all) - 15)); (( left < $1 )) && echo $(( left > 5 ? left : 5 )) || echo "$1"; }
 
 step "environment"
 export PATH="$PATH:/usr/local/cuda/bin"
@@ -62,7 +67,7 @@ tests_line="tests: skipped"
 if [[ "${WICK_SKIP_TESTS:-0}" != 1 ]]; then
     step "CUDA tests"
     FILTER=${WICK_TEST_FILTER:-TestCategory=Cuda}
-    (cd "$RUN/runner" && timeout 240 ./Wick.Tests --filter "$FILTER" 2>&1) >"$LOGS/tests.log"
+    (cd "$RUN/runner" && timeout $(budget 240) ./Wick.Tests --filter "$FILTER" 2>&1) >"$LOGS/tests.log"
     rc=$?
     grep -E "^(failed|skipped) " "$LOGS/tests.log" | head -60
     grep -A12 -E "^failed " "$LOGS/tests.log" | head -150 >"$LOGS/failures.txt"
@@ -79,9 +84,9 @@ if [[ "${WICK_SKIP_BENCH:-0}" != 1 ]]; then
     step "benchmarks: Wick"
     quick=""
     [[ "${WICK_BENCH_QUICK:-0}" == 1 ]] && quick="--quick"
-    (cd "$RUN/runner" && timeout 180 ./Wick.Bench.Cuda --json "$LOGS/wick_bench.json" $quick) 2>&1 | tee "$LOGS/wick_bench.log"
+    (cd "$RUN/runner" && timeout $(budget 180) ./Wick.Bench.Cuda --json "$LOGS/wick_bench.json" $quick) 2>&1 | tee "$LOGS/wick_bench.log"
     step "benchmarks: PyTorch"
-    timeout 180 python3 bench/cuda/torch_bench.py --json "$LOGS/torch_bench.json" $quick 2>&1 | tee "$LOGS/torch_bench.log"
+    timeout $(budget 180) python3 bench/cuda/torch_bench.py --json "$LOGS/torch_bench.json" $quick 2>&1 | tee "$LOGS/torch_bench.log"
 fi
 
 step "done"

@@ -8,6 +8,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Wick;
+using Wick.NN;
+using Wick.Optim;
 
 internal static class Program
 {
@@ -65,10 +67,56 @@ internal static class Program
         }
         Memory.EmptyCache(gpu);
 
+        // softmax and layer_norm over rows of 4096 floats: one read and one write of the tensor.
+        const long cols = 4096;
+        long rows = n / 4 / cols;
+        using (Tensor x = Tensor.RandN(new[] { rows, cols }, DType.Float32, gpu))
+        {
+            double moved = 2.0 * rows * cols * 4;
+            double sm = MedianMs(() => { using Tensor r = Functional.Softmax(x, 1); }, iters);
+            results.Add(new Result($"softmax {rows}x{cols} f32", "GB/s", moved / sm / 1e6, sm));
+            double ln = MedianMs(() => { using Tensor r = Functional.LayerNorm(x, new[] { cols }); }, iters);
+            results.Add(new Result($"layer_norm {rows}x{cols} f32", "GB/s", moved / ln / 1e6, ln));
+        }
+        Memory.EmptyCache(gpu);
+
+        // The nn issue's training steps (bench/TrainStep) with larger batches: SGD with momentum, cross-entropy.
+        long mlpBatch = quick ? 512 : 4096, cnnBatch = quick ? 64 : 512;
+        results.Add(TrainStep($"mlp 784-512-512-10 b{mlpBatch} train step",
+            () => new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10)),
+            new[] { mlpBatch, 784L }, gpu, iters));
+        results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} train step",
+            () => new Sequential(
+                new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(64 * 7 * 7, 10)),
+            new[] { cnnBatch, 1L, 28, 28 }, gpu, iters));
+        Memory.EmptyCache(gpu);
+
         foreach (Result r in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Case,-40} {r.Value,10:F1} {r.Unit,-8} ({r.Ms:F3} ms)"));
         if (json != null) File.WriteAllText(json, ToJson(p.Name, results));
         return 0;
+    }
+
+    // Steps per second of one forward, backward and optimizer step of the model on input (inputShape) and 10 classes.
+    private static Result TrainStep(string name, Func<Sequential> make, long[] inputShape, Device gpu, int iters)
+    {
+        Tensor.ManualSeed(0);
+        using Sequential model = make().To(gpu);
+        using var opt = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
+        using var lossFn = new CrossEntropyLoss();
+        using Tensor x = Tensor.RandN(inputShape, DType.Float32, gpu);
+        using Tensor y = Tensor.RandInt(0, 10, new[] { inputShape[0] }, DType.Int64, gpu);
+        double ms = MedianMs(() =>
+        {
+            using var scope = DisposeScope.Begin();
+            opt.ZeroGrad();
+            Tensor loss = lossFn.Forward(model.Forward(x), y);
+            loss.Backward();
+            opt.Step();
+        }, iters);
+        return new Result(name, "steps/s", 1000 / ms, ms);
     }
 
     // Median milliseconds of one call of op, each run timed with its own pair of events.

@@ -57,12 +57,12 @@ public static class BenchReport
     }
 
     /// <summary>
-    /// Runs bench/peers/torch_cpu.py for <paramref name="suite"/> with Debian's python3 (PyTorch 1.13) and returns
+    /// Runs bench/peers/torch_autograd.py for <paramref name="suite"/> with Debian's python3 (PyTorch 1.13) and returns
     /// the values it prints as "case value" lines.
     /// </summary>
     public static Dictionary<string, double> RunTorchPeer(string suite)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3", $"{Path.Combine(RepoRoot(), "bench", "peers", "torch_cpu.py")} {suite}")
+        var psi = new ProcessStartInfo("/usr/bin/python3", $"{Path.Combine(RepoRoot(), "bench", "peers", "torch_autograd.py")} {suite}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

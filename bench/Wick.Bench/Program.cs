@@ -14,12 +14,21 @@ namespace Wick.Bench;
 /// same run (bench/peers/torch_cpu.py through /usr/bin/python3), prints a table with ratios and
 /// writes artifacts/bench/&lt;group&gt;.json. Usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer]
 /// [--cpu-time] (process CPU time instead of wall-clock: for one thread on a loaded machine; the peer
-/// then measures CPU time too).
+/// then measures CPU time too). `Wick.Bench autograd` runs the autograd suite instead (peer:
+/// bench/peers/torch_autograd.py).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        // `Wick.Bench autograd`: the autograd overheads (recorded add, 1,000-node chain backward) and their peer.
+        if (args is ["autograd"])
+        {
+            IReadOnlyList<BenchResult> results = AutogradBench.Run();
+            BenchReport.Print("autograd", results);
+            BenchReport.WriteJson("autograd", results);
+            return 0;
+        }
         int[] threadCounts = { 1, 2 };
         string? filter = null;
         bool peer = true;
@@ -32,7 +41,7 @@ public static class Program
                 case "--no-peer": peer = false; break;
                 case "--cpu-time": Measure.UseCpuTime = true; break;
                 default:
-                    Console.Error.WriteLine("usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer] [--cpu-time]");
+                    Console.Error.WriteLine("usage: Wick.Bench [--threads 1,2] [--filter text] [--no-peer] [--cpu-time] | Wick.Bench autograd");
                     return 2;
             }
         }

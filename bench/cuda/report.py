@@ -1,6 +1,7 @@
 """Sets Wick's GPU numbers beside PyTorch's from the same run and prints the table (last), with the
 issue's targets: elementwise add and sum at >= 85% of the device-to-device copy bandwidth measured
-in the same run, matmul within 5% of torch.matmul. Writes the benchmark JSON of the repository's
+in the same run, softmax and layer_norm at >= 80%, matmul within 5% of torch.matmul, training steps
+at most 1.1x PyTorch's time. Writes the benchmark JSON of the repository's
 format ({"case","unit","wick","peer","peer_value","higher_is_better"}).
 Usage: python3 report.py wick.json torch.json out.json"""
 import json
@@ -27,6 +28,12 @@ def main():
                 note += f"; torch {100 * p['value'] / torch_copy:.0f}%"
         elif case.startswith("matmul") and p:
             note = f"target >= 0.95x torch: {'ok' if ratio >= 0.95 else 'MISS'}"
+        elif copy_bw and (case.startswith("softmax") or case.startswith("layer_norm")):
+            share = r["value"] / copy_bw
+            note = f"{100 * share:.0f}% of copy BW (target 80%): {'ok' if share >= 0.80 else 'MISS'}"
+        elif "train step" in case and p:
+            # steps/s: at most 1.1x PyTorch's time is at least 1 / 1.1 of its rate.
+            note = f"target time <= 1.1x torch: {'ok' if ratio >= 1 / 1.1 else 'MISS'}"
         rows.append((case, r["unit"], r["value"], p["value"] if p else float("nan"), ratio, note))
         out.append({"case": case, "unit": r["unit"], "wick": r["value"], "peer": "torch " + torch.get("torch", "?"),
                     "peer_value": p["value"] if p else None, "higher_is_better": True})

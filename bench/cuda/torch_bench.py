@@ -24,6 +24,25 @@ def median_ms(op, iters):
     return times[len(times) // 2]
 
 
+def train_step(name, make, input_shape, dev, iters):
+    """Steps per second of one forward, backward and SGD-momentum step (cross-entropy over 10 classes)."""
+    torch.manual_seed(0)
+    model = make().to(dev)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = torch.randn(*input_shape, device=dev)
+    y = torch.randint(0, 10, (input_shape[0],), device=dev)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    ms = median_ms(step, iters)
+    return (name, "steps/s", 1000 / ms, ms)
+
+
 def main():
     quick = "--quick" in sys.argv
     out = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
@@ -55,6 +74,30 @@ def main():
         ms = median_ms(lambda: torch.matmul(x, y), iters)
         results.append((f"matmul {m}^3 {name}", "TFLOP/s", flops / ms / 1e9, ms))
     torch.backends.cuda.matmul.allow_tf32 = False
+    del x, y
+    torch.cuda.empty_cache()
+
+    cols = 4096
+    rows = n // 4 // cols
+    x = torch.randn(rows, cols, device=dev)
+    moved = 2.0 * rows * cols * 4
+    ms = median_ms(lambda: torch.softmax(x, 1), iters)
+    results.append((f"softmax {rows}x{cols} f32", "GB/s", moved / ms / 1e6, ms))
+    ms = median_ms(lambda: torch.nn.functional.layer_norm(x, (cols,)), iters)
+    results.append((f"layer_norm {rows}x{cols} f32", "GB/s", moved / ms / 1e6, ms))
+    del x
+    torch.cuda.empty_cache()
+
+    nn = torch.nn
+    mlp_batch, cnn_batch = (512, 64) if quick else (4096, 512)
+    results.append(train_step(f"mlp 784-512-512-10 b{mlp_batch} train step",
+                              lambda: nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                                                    nn.Linear(512, 10)), (mlp_batch, 784), dev, iters))
+    results.append(train_step(f"cnn conv-bn-relu-pool x2 b{cnn_batch} train step",
+                              lambda: nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+                                                    nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64),
+                                                    nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 7 * 7, 10)),
+                              (cnn_batch, 1, 28, 28), dev, iters))
 
     for case, unit, value, ms in results:
         print(f"{case:<40} {value:10.1f} {unit:<8} ({ms:.3f} ms)")

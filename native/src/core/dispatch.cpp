@@ -89,6 +89,10 @@ void check_backend(const Backend& be, wk_status status) {
 }
 
 void throw_not_implemented(const Backend& be, const char* what) {
+    // On an accelerator this is a device limitation the user can work around (DeviceException).
+    if (be.type != DeviceType::CPU)
+        fail(WK_ERR_DEVICE, what, " is not implemented on the ", be.name,
+             " backend yet; move its inputs to the CPU with Cpu() for this op (and the result back with To(device))");
     fail(WK_ERR_NOT_IMPLEMENTED, what, " is not implemented on the ", be.name, " backend");
 }
 

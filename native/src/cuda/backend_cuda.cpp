@@ -1,7 +1,7 @@
 // The CUDA backend's table and the entry point libwick looks for (core/dispatch.cpp): a separate
 // shared library, so the CPU runtime package works without CUDA and this one adds to it.
-// Families not written for CUDA yet keep null entries, which the core reports as "not
-// implemented on the cuda backend".
+// An entry not written for CUDA stays null, which the core reports as "not implemented on the cuda
+// backend" (a DeviceException); today every entry is filled.
 #include "core/backend.h"
 #include "core/kernels_nn.h"
 #include "core/kernels_optim.h"
@@ -10,9 +10,13 @@
 #include "cuda/copy.cuh"
 #include "cuda/guarded.cuh"
 #include "cuda/linalg.cuh"
+#include "cuda/nn.cuh"
+#include "cuda/optim.cuh"
 #include "cuda/random.cuh"
 #include "cuda/reduce.cuh"
 #include "cuda/runtime.cuh"
+#include "cuda/shape.cuh"
+#include "cuda/ternary.cuh"
 #include "cuda/unary.cuh"
 
 namespace wick::cuda {
@@ -20,14 +24,48 @@ namespace wick::cuda {
 namespace {
 
 const ElementwiseKernels kElementwise = {
-    guarded<&copy>, guarded<&fill>, guarded<&unary>, guarded<&binary>, guarded<&binary_scalar>, guarded<&arange>,
+    guarded<&copy>,          guarded<&fill>,   guarded<&unary>, guarded<&binary>,
+    guarded<&binary_scalar>, guarded<&arange>, guarded<&ternary>,
 };
-const ReduceKernels kReduce = {guarded<&reduce>};
-const LinalgKernels kLinalg = {guarded<&bmm>, nullptr};  // gemm: not yet (products fall back to bmm + elementwise)
+const ReduceKernels kReduce = {guarded<&reduce>, guarded<&reduce_indices>, guarded<&scan>};
+const LinalgKernels kLinalg = {guarded<&bmm>, guarded<&gemm>};
 const RandomKernels kRandom = {guarded<&random_fill>};
-const ShapeKernels kShape{};
-const NNKernels kNn{};
-const OptimKernels kOptim{};
+const ShapeKernels kShape = {
+    guarded<&index_select>, guarded<&gather>,         guarded<&scatter>,        guarded<&index_reduce>,
+    guarded<&masked_fill>,  guarded<&count_nonzero>,  guarded<&masked_select>,  guarded<&masked_scatter>,
+    guarded<&nonzero>,      guarded<&index_map>,      guarded<&index_map_add>,  guarded<&triangle>,
+    guarded<&sort>,         guarded<&topk>,           guarded<&unique_sorted>,
+};
+const NNKernels kNn = {
+    guarded<&softmax>,
+    guarded<&softmax_backward>,
+    guarded<&nll_loss>,
+    guarded<&nll_loss_backward>,
+    guarded<&conv2d>,
+    guarded<&conv2d_backward_input>,
+    guarded<&conv2d_backward_weight>,
+    guarded<&channel_sum>,
+    guarded<&max_pool2d>,
+    guarded<&max_pool2d_backward>,
+    guarded<&avg_pool2d>,
+    guarded<&avg_pool2d_backward>,
+    guarded<&adaptive_avg_pool2d>,
+    guarded<&adaptive_avg_pool2d_backward>,
+    guarded<&batch_norm>,
+    guarded<&batch_norm_backward>,
+    guarded<&layer_norm>,
+    guarded<&layer_norm_backward>,
+    guarded<&group_norm>,
+    guarded<&group_norm_backward>,
+    guarded<&dropout>,
+    guarded<&embedding>,
+    guarded<&embedding_backward>,
+    guarded<&upsample_nearest2d>,
+    guarded<&upsample_nearest2d_backward>,
+    guarded<&upsample_bilinear2d>,
+    guarded<&upsample_bilinear2d_backward>,
+};
+const OptimKernels kOptim = {guarded<&sgd>, guarded<&adam>, guarded<&rmsprop>, guarded<&adagrad>};
 
 const DeviceRuntime kRuntime = {
     guarded<&activate>,

@@ -1,4 +1,5 @@
-// c[b] = a[b] @ b[b] for row-major 3-D views through cublasGemmStridedBatchedEx.
+// c[b] = alpha * a[b] @ b[b] + beta * c[b] for row-major 3-D views through
+// cublasGemmStridedBatchedEx: bmm (alpha 1, beta 0) and gemm (addmm / baddbmm in one call).
 //
 // cuBLAS is column-major. A row-major matrix X (r x c) with strides (s, 1) is, read column-major,
 // its transpose (c x r) with leading dimension s; one with strides (1, s) is X itself, column-major.
@@ -17,6 +18,8 @@
 #include <climits>
 #include <mutex>
 
+#include "core/scalar.h"
+#include "cuda/binary.cuh"
 #include "cuda/buffer.cuh"
 #include "cuda/common.cuh"
 #include "cuda/copy.cuh"
@@ -93,14 +96,21 @@ void check_int(int64_t v, const char* what) {
 
 }  // namespace
 
-void bmm(const View& c, const View& a, const View& b) {
+// c (dense rows: strides (any, m, 1)) = alpha * a @ b + beta * c.
+void matmul_into(const View& c, const View& a, const View& b, double alpha_v, double beta_v) {
     const int64_t batch = c.sizes[0], n = c.sizes[1], m = c.sizes[2], k = a.sizes[2];
-    check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: the CUDA kernel needs a contiguous output");
+    const bool dense_rows = (c.strides[2] == 1 || m == 1) && (c.strides[1] == m || n == 1);
+    check(dense_rows, WK_ERR_INTERNAL, "matmul: the CUDA kernel needs an output with dense rows");
+    const int64_t c_batch_stride = batch == 1 ? n * m : c.strides[0];
     const Types t = types_for(c.dtype);
     if (batch == 0 || n == 0 || m == 0) return;
-    if (k == 0) {  // an empty sum: zeros
-        check_cuda(cudaMemsetAsync(c.data, 0, static_cast<size_t>(batch * n * m) * dtype_size(c.dtype), current_stream()),
-                   "matmul (cudaMemsetAsync)");
+    if (k == 0) {  // an empty sum: beta * c
+        check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: an empty inner dimension needs a contiguous output");
+        if (beta_v == 0)
+            check_cuda(cudaMemsetAsync(c.data, 0, static_cast<size_t>(batch * n * m) * dtype_size(c.dtype), current_stream()),
+                       "matmul (cudaMemsetAsync)");
+        else if (beta_v != 1)
+            binary_scalar(WK_BINARY_MUL, c, c, Scalar::from_double(beta_v), false);
         return;
     }
     check_int(n, "rows");
@@ -137,8 +147,8 @@ void bmm(const View& c, const View& a, const View& b) {
     cublasHandle_t h = handle_for(active_device());
     check_cublas(cublasSetStream(h, current_stream()), "cublasSetStream");
     check_cublas(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
-    const float alpha_f = 1.0f, beta_f = 0.0f;
-    const double alpha_d = 1.0, beta_d = 0.0;
+    const float alpha_f = static_cast<float>(alpha_v), beta_f = static_cast<float>(beta_v);
+    const double alpha_d = alpha_v, beta_d = beta_v;
     const void* alpha = t.double_scalars ? static_cast<const void*>(&alpha_d) : static_cast<const void*>(&alpha_f);
     const void* beta = t.double_scalars ? static_cast<const void*>(&beta_d) : static_cast<const void*>(&beta_f);
     // Column-major: C^T (m x n, ldc = m) = op(B) (m x k) * op(A) (k x n).
@@ -147,9 +157,25 @@ void bmm(const View& c, const View& a, const View& b) {
                                             static_cast<int>(n), static_cast<int>(k), alpha, ob.data, t.data,
                                             static_cast<int>(ob.ld), ob.batch_stride, oa.data, t.data,
                                             static_cast<int>(oa.ld), oa.batch_stride, beta, c.data, t.data,
-                                            static_cast<int>(m), n * m, static_cast<int>(batch), t.compute,
+                                            static_cast<int>(m), c_batch_stride, static_cast<int>(batch), t.compute,
                                             CUBLAS_GEMM_DEFAULT),
                  "matmul (cublasGemmStridedBatchedEx)");
+}
+
+void bmm(const View& c, const View& a, const View& b) { matmul_into(c, a, b, 1.0, 0.0); }
+
+void gemm(const View& c, const View& a, const View& b, double alpha, double beta) {
+    if (c.is_contiguous()) return matmul_into(c, a, b, alpha, beta);
+    // Any other layout of c: the product runs on a contiguous copy (read only when beta != 0).
+    DeviceBuffer buf(static_cast<size_t>(c.numel()) * dtype_size(c.dtype));
+    View cc = c;
+    cc.data = buf.as<char>();
+    cc.strides[2] = 1;
+    cc.strides[1] = c.sizes[2];
+    cc.strides[0] = c.sizes[1] * c.sizes[2];
+    if (beta != 0 && c.numel() > 0) copy(cc, c);
+    matmul_into(cc, a, b, alpha, beta);
+    if (c.numel() > 0) copy(c, cc);
 }
 
 }  // namespace wick::cuda

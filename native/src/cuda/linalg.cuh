@@ -6,5 +6,10 @@
 namespace wick::cuda {
 
 void bmm(const View& c, const View& a, const View& b);
+// c = alpha * a @ b + beta * c (c not read when beta == 0).
+// matmul_into: c's rows must be dense (strides (any, m, 1)); its batch stride is free (kernels that
+// write a slice of a larger tensor, like the convolutions' per-group products).
+void matmul_into(const View& c, const View& a, const View& b, double alpha, double beta);
+void gemm(const View& c, const View& a, const View& b, double alpha, double beta);
 
 }  // namespace wick::cuda

@@ -4,7 +4,7 @@ using static Wick.Tests.Cuda.CudaTestSupport;
 
 namespace Wick.Tests.Cuda;
 
-/// <summary>Matrix products through cuBLAS against the CPU: every float dtype, transposed operands, broadcast batches, vectors, TF32.</summary>
+/// <summary>Matrix products through cuBLAS against the CPU: every float dtype, transposed operands, broadcast batches, vectors, TF32, addmm's alpha and beta.</summary>
 [Category("Cuda")]
 public class CudaMatmulTests
 {
@@ -84,6 +84,26 @@ public class CudaMatmulTests
         using Tensor a = Tensor.Ones(new long[] { 2, 2 }, DType.Int64, Gpu);
         var e = Assert.Throws<DTypeException>(() => a.MatMul(a).Dispose());
         Assert.That(e!.Message, Does.Contain("int64").And.Contain("Float32"));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void AddMM_with_alpha_and_beta_matches_cpu_in_place_and_into_a_transposed_self(DType dtype)
+    {
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        Tensor m1 = Values(10, new long[] { 6, 5 }, dtype, -1, 1), m2 = Values(11, new long[] { 5, 7 }, dtype, -1, 1);
+        Tensor self = Values(12, new long[] { 6, 7 }, dtype, -1, 1), bias = Values(13, new long[] { 7 }, dtype, -1, 1);
+        double? tol = dtype == DType.Float32 ? 1e-5 : null;
+        AssertMatchesCpu(self.To(Gpu).AddMM(m1.To(Gpu), m2.To(Gpu), 0.5, -2), self.AddMM(m1, m2, 0.5, -2), $"addmm {dtype}", tol);
+        AssertMatchesCpu(bias.To(Gpu).AddMM(m1.To(Gpu), m2.To(Gpu)), bias.AddMM(m1, m2), $"addmm {dtype} with a broadcast bias", tol);
+        // self (7, 6) transposed: the product's output is not contiguous.
+        Tensor selfT = Values(14, new long[] { 7, 6 }, dtype, -1, 1);
+        Tensor gpuT = selfT.To(Gpu);
+        gpuT.T.AddMMInPlace(m1.To(Gpu), m2.To(Gpu), 2, 1);
+        selfT.T.AddMMInPlace(m1, m2, 2, 1);
+        AssertMatchesCpu(gpuT, selfT, $"addmm_ {dtype} into a transposed self", tol);
+        Tensor empty1 = Values(15, new long[] { 6, 0 }, dtype), empty2 = Values(16, new long[] { 0, 7 }, dtype);
+        AssertMatchesCpu(self.To(Gpu).AddMM(empty1.To(Gpu), empty2.To(Gpu), 3), self.AddMM(empty1, empty2, 3), $"addmm {dtype} with an empty inner dimension", tol);
     }
 
     private static string Describe(Tensor t) => "[" + string.Join(",", t.Shape) + (t.IsContiguous ? "]" : "]ᵀ");

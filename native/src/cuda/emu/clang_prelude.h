@@ -54,3 +54,25 @@ WICK_VEC(double, double, 16, 16)
 #include <__clang_cuda_math.h>
 #include <__clang_cuda_cmath.h>
 #include <__clang_cuda_intrinsics.h>
+
+// Atomics and warp votes come from the CUDA headers (device_atomic_functions.h), which this check
+// does not have: the overloads the backend uses, on clang's NVPTX builtins.
+__device__ inline int atomicAdd(int* p, int v) { return __nvvm_atom_add_gen_i(p, v); }
+__device__ inline unsigned int atomicAdd(unsigned int* p, unsigned int v) {
+    return static_cast<unsigned int>(__nvvm_atom_add_gen_i(reinterpret_cast<int*>(p), static_cast<int>(v)));
+}
+__device__ inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
+    return static_cast<unsigned long long>(__nvvm_atom_add_gen_ll(reinterpret_cast<long long*>(p), static_cast<long long>(v)));
+}
+__device__ inline float atomicAdd(float* p, float v) { return __nvvm_atom_add_gen_f(p, v); }
+__device__ inline double atomicAdd(double* p, double v) { return __nvvm_atom_add_gen_d(p, v); }
+__device__ inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    return __nvvm_atom_min_gen_ull(p, v);
+}
+__device__ inline unsigned int atomicCAS(unsigned int* p, unsigned int c, unsigned int v) {
+    return static_cast<unsigned int>(__nvvm_atom_cas_gen_i(reinterpret_cast<int*>(p), static_cast<int>(c), static_cast<int>(v)));
+}
+__device__ inline unsigned long long atomicCAS(unsigned long long* p, unsigned long long c, unsigned long long v) {
+    return static_cast<unsigned long long>(__nvvm_atom_cas_gen_ll(reinterpret_cast<long long*>(p), static_cast<long long>(c),
+                                                                  static_cast<long long>(v)));
+}

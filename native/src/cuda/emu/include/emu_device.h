@@ -50,6 +50,43 @@ inline unsigned int __shfl_xor_sync(unsigned int /*mask*/, unsigned int value, i
     return r;
 }
 
+// The 32 lanes' predicates as a bit mask (lane i is bit i), through the shuffle slots.
+inline unsigned int __ballot_sync(unsigned int /*mask*/, int predicate) {
+    uint64_t* slots = wick_emu::shuffle_slots();
+    const unsigned me = wick_emu::linear_thread_index();
+    slots[me] = predicate != 0 ? 1u : 0u;
+    wick_emu::warp_barrier();
+    const unsigned base = me - me % 32u;
+    unsigned int r = 0;
+    for (unsigned lane = 0; lane < 32u && base + lane < wick_emu::block_thread_count(); ++lane)
+        if (slots[base + lane] != 0) r |= 1u << lane;
+    wick_emu::warp_barrier();
+    return r;
+}
+
+inline int __popc(unsigned int v) { return __builtin_popcount(v); }
+inline int __popcll(unsigned long long v) { return __builtin_popcountll(v); }
+
+// Fibers switch only at barriers and blocks run one at a time, so a plain read-modify-write is
+// atomic here.
+template <class T>
+inline T atomicAdd(T* p, T v) {
+    const T old = *p;
+    *p = static_cast<T>(old + v);
+    return old;
+}
+inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
+    const unsigned long long old = *p;
+    if (v < old) *p = v;
+    return old;
+}
+template <class T>
+inline T atomicCAS(T* p, T compare, T v) {
+    const T old = *p;
+    if (old == compare) *p = v;
+    return old;
+}
+
 inline float __uint_as_float(unsigned int u) {
     float f;
     std::memcpy(&f, &u, 4);

@@ -1,0 +1,170 @@
+// 2-D convolution (1-D runs with height 1). Products with enough taps per output go through im2col
+// and cuBLAS (nn_conv_gemm.cu); the rest run as direct kernels here, one output value per thread
+// (or per thread block where a value sums over the whole batch):
+//   forward      out[n, oc, oh, ow]  = bias[oc] + sum over (c in oc's group, kh, kw) of x * w
+//   grad input   grad_x[n, c, h, w]  = sum over (oc in c's group, taps that read (h, w)) of grad_out * w
+//   grad weight  grad_w[oc, c, kh, kw] = sum over (n, oh, ow) of grad_out * x   (one block each)
+//   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out, in double  (one block each)
+// Every output is written by exactly one thread or block, so results are deterministic and need
+// no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
+#include "cuda/nn.cuh"
+#include "cuda/nn_conv.cuh"
+#include "cuda/nn_common.cuh"
+
+namespace wick::cuda {
+
+namespace kernels {
+
+template <class T>
+__global__ void __launch_bounds__(kThreads) conv2d_direct(T* out, const T* x, const T* w, const T* bias, ConvShape g) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= g.N * g.OC * g.OH * g.OW) return;
+    const int64_t ow = i % g.OW, oh = (i / g.OW) % g.OH, oc = (i / (g.OW * g.OH)) % g.OC, n = i / (g.OW * g.OH * g.OC);
+    const int64_t c0 = (oc / g.OCg) * g.Cg;
+    T acc = 0;
+    for (int64_t c = 0; c < g.Cg; ++c) {
+        const T* xc = x + (n * g.C + c0 + c) * g.H * g.W;
+        const T* wc = w + (oc * g.Cg + c) * g.KH * g.KW;
+        for (int64_t kh = 0; kh < g.KH; ++kh) {
+            const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+            if (ih < 0 || ih >= g.H) continue;
+            for (int64_t kw = 0; kw < g.KW; ++kw) {
+                const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
+                if (iw < 0 || iw >= g.W) continue;
+                acc += xc[ih * g.W + iw] * wc[kh * g.KW + kw];
+            }
+        }
+    }
+    out[i] = bias != nullptr ? acc + bias[oc] : acc;
+}
+
+// Output row oh reads input row ih through tap kh when oh * sh - ph + kh * dh == ih.
+template <class T>
+__global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go, const T* w, ConvShape g) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= g.N * g.C * g.H * g.W) return;
+    const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / (g.W * g.H)) % g.C, n = i / (g.W * g.H * g.C);
+    const int64_t grp = c / g.Cg, cl = c - grp * g.Cg;
+    T acc = 0;
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+        const int64_t th = ih + g.ph - kh * g.dh;
+        if (th < 0 || th % g.sh != 0) continue;
+        const int64_t oh = th / g.sh;
+        if (oh >= g.OH) continue;
+        for (int64_t kw = 0; kw < g.KW; ++kw) {
+            const int64_t tw = iw + g.pw - kw * g.dw;
+            if (tw < 0 || tw % g.sw != 0) continue;
+            const int64_t ow = tw / g.sw;
+            if (ow >= g.OW) continue;
+            for (int64_t o = 0; o < g.OCg; ++o) {
+                const int64_t oc = grp * g.OCg + o;
+                acc += go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow] * w[((oc * g.Cg + cl) * g.KH + kh) * g.KW + kw];
+            }
+        }
+    }
+    gx[i] = acc;
+}
+
+// Block b computes grad_w element b = (oc, cl, kh, kw); its threads split (n, oh, ow).
+template <class T>
+__global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* go, const T* x, ConvShape g) {
+    __shared__ T slots[kThreads];
+    const int64_t b = blockIdx.x;
+    const int64_t kw = b % g.KW, kh = (b / g.KW) % g.KH, cl = (b / (g.KW * g.KH)) % g.Cg, oc = b / (g.KW * g.KH * g.Cg);
+    const int64_t c = (oc / g.OCg) * g.Cg + cl;
+    const int64_t count = g.N * g.OH * g.OW;
+    T acc = 0;
+    for (int64_t j = threadIdx.x; j < count; j += blockDim.x) {
+        const int64_t ow = j % g.OW, oh = (j / g.OW) % g.OH, n = j / (g.OW * g.OH);
+        const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
+        if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+        acc += go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow] * x[((n * g.C + c) * g.H + ih) * g.W + iw];
+    }
+    acc = block_reduce(acc, slots, SumOp{});
+    if (threadIdx.x == 0) gw[b] = acc;
+}
+
+// grad_bias[c] = sum of grad_out (N, C, S) over n and s, in double as on the CPU; block c.
+template <class T>
+__global__ void __launch_bounds__(kThreads) channel_sum_kernel(T* gb, const T* go, int64_t N, int64_t C, int64_t S) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x;
+    double acc = 0;
+    for (int64_t j = threadIdx.x; j < N * S; j += blockDim.x) {
+        const int64_t n = j / S, s = j - n * S;
+        acc += static_cast<double>(go[(n * C + c) * S + s]);
+    }
+    acc = block_reduce(acc, slots, SumOp{});
+    if (threadIdx.x == 0) gb[c] = static_cast<T>(acc);
+}
+
+}  // namespace kernels
+
+namespace {
+
+ConvShape conv_shape(const View& x, const View& w, const View& out, const Conv2dParams& p) {
+    ConvShape g{};
+    g.N = x.sizes[0], g.C = x.sizes[1], g.H = x.sizes[2], g.W = x.sizes[3];
+    g.OC = w.sizes[0], g.KH = w.sizes[2], g.KW = w.sizes[3];
+    g.OH = out.sizes[2], g.OW = out.sizes[3];
+    g.Cg = g.C / p.groups, g.OCg = g.OC / p.groups;
+    g.sh = p.stride[0], g.sw = p.stride[1], g.ph = p.padding[0], g.pw = p.padding[1];
+    g.dh = p.dilation[0], g.dw = p.dilation[1];
+    return g;
+}
+
+}  // namespace
+
+void conv2d(const View& out, const View& x, const View& w, const View& bias, const Conv2dParams& p) {
+    const char* op = "conv2d";
+    const ConvShape g = conv_shape(x, w, out, p);
+    const int64_t n = out.numel();
+    if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_gemm(out, x, w, bias, g);
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::conv2d_direct<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out),
+                      data_of<const T>(x), data_of<const T>(w), data_of<const T>(bias), g);
+    });
+}
+
+void conv2d_backward_input(const View& grad_x, const View& grad_out, const View& w, const Conv2dParams& p) {
+    const char* op = "conv2d_backward_input";
+    const ConvShape g = conv_shape(grad_x, w, grad_out, p);
+    const int64_t n = grad_x.numel();
+    if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_backward_input_gemm(grad_x, grad_out, w, g);
+    dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::conv2d_grad_input<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
+                      data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const T>(w), g);
+    });
+}
+
+void conv2d_backward_weight(const View& grad_w, const View& grad_out, const View& x, const Conv2dParams& p) {
+    const char* op = "conv2d_backward_weight";
+    const ConvShape g = conv_shape(x, grad_w, grad_out, p);
+    const int64_t n = grad_w.numel();
+    if (n == 0) return;
+    if (conv_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
+    dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::conv2d_grad_weight<T>, grid_1d(n, op), dim3(block_threads(g.N * g.OH * g.OW)),
+                      data_of<T>(grad_w), data_of<const T>(grad_out), data_of<const T>(x), g);
+    });
+}
+
+void channel_sum(const View& grad_bias, const View& grad_out) {
+    const char* op = "channel_sum";
+    const int64_t N = grad_out.sizes[0], C = grad_out.sizes[1];
+    int64_t S = 1;
+    for (int d = 2; d < grad_out.ndim; ++d) S *= grad_out.sizes[d];
+    if (C == 0) return;
+    dispatch_f32_f64(grad_bias.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::channel_sum_kernel<T>, grid_1d(C, op), dim3(block_threads(N * S)), data_of<T>(grad_bias),
+                      data_of<const T>(grad_out), N, C, S);
+    });
+}
+
+}  // namespace wick::cuda

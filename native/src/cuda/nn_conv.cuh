@@ -1,0 +1,25 @@
+// Shared by the two convolution paths: direct kernels (nn_conv.cu) and im2col plus cuBLAS
+// (nn_conv_gemm.cu). Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), all
+// contiguous; Cg = C / G input and OCg = OC / G output channels per group.
+#pragma once
+
+#include <cstdint>
+
+#include "core/view.h"
+
+namespace wick::cuda {
+
+struct ConvShape {
+    int64_t N, C, H, W, OC, OH, OW, KH, KW, Cg, OCg;
+    int64_t sh, sw, ph, pw, dh, dw;
+};
+
+// True when the GEMM path pays: enough taps per output (Cg * KH * KW) to fill a matrix product.
+inline bool conv_uses_gemm(const ConvShape& g) { return g.Cg * g.KH * g.KW >= 16; }
+
+// The GEMM path (nn_conv_gemm.cu), f32 and f64. out / grad_x / grad_w are fully written.
+void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias, const ConvShape& g);
+void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const View& w, const ConvShape& g);
+void conv2d_backward_weight_gemm(const View& grad_w, const View& grad_out, const View& x, const ConvShape& g);
+
+}  // namespace wick::cuda

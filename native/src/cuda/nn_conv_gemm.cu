@@ -1,0 +1,193 @@
+// Convolution through im2col and cuBLAS, per chunk of images and per group g (K = Cg * KH * KW
+// taps, P = OH * OW output positions):
+//   col[n] (K, P)       = the input taps each output position reads (zeros in the padding)
+//   forward             out[n, g] (OCg, P)  = w[g] (OCg, K) @ col[n]            one batched GEMM
+//   grad input          col[n] (K, P)       = w[g]^T (K, OCg) @ grad_out[n, g]  one batched GEMM,
+//                       then col2im gathers each input element's taps (no atomics)
+//   grad weight         part[n] (OCg, K)    = grad_out[n, g] (OCg, P) @ col[n]^T, then the parts
+//                       are summed over images in order (deterministic)
+// The column buffer is kept under kColBytes by chunking the batch. Layouts as in nn_conv.cuh.
+#include "cuda/buffer.cuh"
+#include "cuda/linalg.cuh"
+#include "cuda/nn_common.cuh"
+#include "cuda/nn_conv.cuh"
+
+namespace wick::cuda {
+
+namespace kernels {
+
+// col (chunk, K, P) for group grp of images n0 ...: col[nl, (c * KH + kh) * KW + kw, oh * OW + ow].
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    im2col_kernel(T* col, const T* x, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
+    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW;
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= chunk * K * P) return;
+    const int64_t p = i % P, k = (i / P) % K, nl = i / (P * K);
+    const int64_t kw = k % g.KW, kh = (k / g.KW) % g.KH, c = k / (g.KW * g.KH);
+    const int64_t oh = p / g.OW, ow = p - oh * g.OW;
+    const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
+    T v = 0;
+    if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) v = x[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw];
+    col[i] = v;
+}
+
+// grad_x[n0 + nl, grp * Cg + c, ih, iw] = the sum of the col entries of the taps that read (ih, iw).
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    col2im_kernel(T* gx, const T* col, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
+    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW, HW = g.H * g.W;
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= chunk * g.Cg * HW) return;
+    const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / HW) % g.Cg, nl = i / (HW * g.Cg);
+    const T* cn = col + nl * K * P;
+    T acc = 0;
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+        const int64_t th = ih + g.ph - kh * g.dh;
+        if (th < 0 || th % g.sh != 0) continue;
+        const int64_t oh = th / g.sh;
+        if (oh >= g.OH) continue;
+        for (int64_t kw = 0; kw < g.KW; ++kw) {
+            const int64_t tw = iw + g.pw - kw * g.dw;
+            if (tw < 0 || tw % g.sw != 0) continue;
+            const int64_t ow = tw / g.sw;
+            if (ow >= g.OW) continue;
+            acc += cn[((c * g.KH + kh) * g.KW + kw) * P + oh * g.OW + ow];
+        }
+    }
+    gx[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw] = acc;
+}
+
+// out (N, OC, P) += bias[oc].
+template <class T>
+__global__ void __launch_bounds__(kThreads) add_bias_kernel(T* out, const T* bias, int64_t total, int64_t OC, int64_t P) {
+    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= total) return;
+    out[i] += bias[(i / P) % OC];
+}
+
+// gw[j] = (accumulate ? gw[j] : 0) + sum over images of part[nl * J + j], images in order.
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    sum_parts_kernel(T* gw, const T* part, int64_t chunk, int64_t J, int32_t accumulate) {
+    const int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (j >= J) return;
+    T acc = accumulate ? gw[j] : T(0);
+    for (int64_t nl = 0; nl < chunk; ++nl) acc += part[nl * J + j];
+    gw[j] = acc;
+}
+
+}  // namespace kernels
+
+namespace {
+
+// Bytes of column buffer per chunk (the chunk is at least one image). The emulator build takes a
+// tiny budget so that the tests' small batches run in several chunks, the last one partial.
+#if defined(WICK_CUDA_EMULATION)
+constexpr int64_t kColBytes = int64_t(12) << 10;
+#else
+constexpr int64_t kColBytes = int64_t(256) << 20;
+#endif
+
+int64_t chunk_images(const ConvShape& g, size_t es) {
+    const int64_t per = g.Cg * g.KH * g.KW * g.OH * g.OW * static_cast<int64_t>(es);
+    int64_t c = per > 0 ? kColBytes / per : g.N;
+    if (c < 1) c = 1;
+    return c < g.N ? c : g.N;
+}
+
+// A 3-D view (batch, rows, cols) over raw device memory.
+View view3(const void* data, DType dt, int64_t b, int64_t r, int64_t c, int64_t sb, int64_t sr, int64_t sc) {
+    View v;
+    v.data = static_cast<char*>(const_cast<void*>(data));
+    v.dtype = dt;
+    v.ndim = 3;
+    v.sizes[0] = b, v.sizes[1] = r, v.sizes[2] = c;
+    v.strides[0] = sb, v.strides[1] = sr, v.strides[2] = sc;
+    return v;
+}
+
+template <class T>
+void im2col(T* col, const T* x, const ConvShape& g, int64_t n0, int64_t chunk, int64_t grp) {
+    const int64_t total = chunk * g.Cg * g.KH * g.KW * g.OH * g.OW;
+    if (total == 0) return;
+    launch_kernel("conv2d (im2col)", &kernels::im2col_kernel<T>, grid_1d(ceil_div(total, kThreads), "conv2d (im2col)"),
+                  dim3(kThreads), col, x, g, n0, chunk, grp);
+}
+
+}  // namespace
+
+void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias, const ConvShape& g) {
+    const char* op = "conv2d";
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T));
+        DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
+        for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+            const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
+            for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
+                im2col(col.as<T>(), data_of<const T>(x), g, n0, cn, grp);
+                // out[n, grp] (OCg, P) = w[grp] (OCg, K) @ col[n] (K, P), batched over the chunk.
+                const View c = view3(data_of<T>(out) + (n0 * g.OC + grp * g.OCg) * P, x.dtype, cn, g.OCg, P, g.OC * P, P, 1);
+                const View a = view3(data_of<const T>(w) + grp * g.OCg * K, x.dtype, cn, g.OCg, K, 0, K, 1);
+                const View b = view3(col.as<T>(), x.dtype, cn, K, P, K * P, P, 1);
+                matmul_into(c, a, b, 1.0, 0.0);
+            }
+        }
+        if (bias.data != nullptr) {
+            const int64_t total = out.numel();
+            launch_kernel(op, &kernels::add_bias_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
+                          data_of<T>(out), data_of<const T>(bias), total, g.OC, P);
+        }
+    });
+}
+
+void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const View& w, const ConvShape& g) {
+    const char* op = "conv2d_backward_input";
+    dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T));
+        DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
+        for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+            const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
+            for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
+                // col[n] (K, P) = w[grp]^T (K, OCg) @ grad_out[n, grp] (OCg, P).
+                const View c = view3(col.as<T>(), grad_x.dtype, cn, K, P, K * P, P, 1);
+                const View a = view3(data_of<const T>(w) + grp * g.OCg * K, grad_x.dtype, cn, K, g.OCg, 0, 1, K);
+                const View b = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_x.dtype, cn, g.OCg, P,
+                                     g.OC * P, P, 1);
+                matmul_into(c, a, b, 1.0, 0.0);
+                const int64_t total = cn * g.Cg * g.H * g.W;
+                if (total == 0) continue;
+                launch_kernel(op, &kernels::col2im_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
+                              data_of<T>(grad_x), col.as<const T>(), g, n0, cn, grp);
+            }
+        }
+    });
+}
+
+void conv2d_backward_weight_gemm(const View& grad_w, const View& grad_out, const View& x, const ConvShape& g) {
+    const char* op = "conv2d_backward_weight";
+    dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T)), J = g.OCg * K;
+        DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
+        DeviceBuffer part(static_cast<size_t>(chunk * J) * sizeof(T));
+        for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+            const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
+            for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
+                im2col(col.as<T>(), data_of<const T>(x), g, n0, cn, grp);
+                // part[n] (OCg, K) = grad_out[n, grp] (OCg, P) @ col[n]^T (P, K).
+                const View c = view3(part.as<T>(), grad_w.dtype, cn, g.OCg, K, J, K, 1);
+                const View a = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_w.dtype, cn, g.OCg, P,
+                                     g.OC * P, P, 1);
+                const View b = view3(col.as<T>(), grad_w.dtype, cn, P, K, K * P, 1, P);
+                matmul_into(c, a, b, 1.0, 0.0);
+                launch_kernel(op, &kernels::sum_parts_kernel<T>, grid_1d(ceil_div(J, kThreads), op), dim3(kThreads),
+                              data_of<T>(grad_w) + grp * J, part.as<const T>(), cn, J, static_cast<int32_t>(n0 > 0));
+            }
+        }
+    });
+}
+
+}  // namespace wick::cuda

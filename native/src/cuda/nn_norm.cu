@@ -1,0 +1,326 @@
+// Layer normalisation of x (M, N) over rows, batch normalisation of x (N, C, S) per channel and
+// group normalisation of x (N, C, S) per (n, group of C / G channels), forward and backward. One
+// thread block per row (layer norm), channel (batch norm) or (n, group) (group norm) reduces the
+// statistics in double, two passes (mean, then the centred sum of squares), as accurate as the
+// CPU's pairwise moments; the weight and bias gradients of layer and group norm are sums per
+// column or channel, one thread each walking the rows in order (deterministic).
+#include "cuda/nn.cuh"
+#include "cuda/nn_common.cuh"
+
+namespace wick::cuda {
+
+namespace kernels {
+
+template <class T>
+__global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b,
+                                                            int64_t N, double eps) {
+    __shared__ double slots[kThreads];
+    const int64_t r = blockIdx.x;
+    const T* xr = x + r * N;
+    T* yr = out + r * N;
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < N; j += blockDim.x) s += static_cast<double>(xr[j]);
+    const double mu = block_reduce(s, slots, SumOp{}) / static_cast<double>(N);
+    double q = 0;
+    for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
+        const double d = static_cast<double>(xr[j]) - mu;
+        q += d * d;
+    }
+    const double var = block_reduce(q, slots, SumOp{}) / static_cast<double>(N);
+    const T mu_t = static_cast<T>(mu), rs = static_cast<T>(1.0 / m_sqrt(var + eps));
+    for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
+        T v = (xr[j] - mu_t) * rs;
+        if (w != nullptr) v = v * w[j];
+        if (b != nullptr) v = v + b[j];
+        yr[j] = v;
+    }
+    if (threadIdx.x == 0) {
+        mean[r] = mu_t;
+        rstd[r] = rs;
+    }
+}
+
+// gx = rs * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w.
+template <class T>
+__global__ void __launch_bounds__(kThreads) layer_norm_backward_rows(T* gx, const T* g, const T* x, const T* mean,
+                                                                     const T* rstd, const T* w, int64_t N) {
+    __shared__ double slots[kThreads];
+    const int64_t r = blockIdx.x;
+    const T* xr = x + r * N;
+    const T* gr = g + r * N;
+    const double mu = static_cast<double>(mean[r]), rs = static_cast<double>(rstd[r]);
+    double s1 = 0, s2 = 0;
+    for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
+        const double d = static_cast<double>(gr[j]) * (w != nullptr ? static_cast<double>(w[j]) : 1.0);
+        s1 += d;
+        s2 += d * (static_cast<double>(xr[j]) - mu) * rs;
+    }
+    const double m1 = block_reduce(s1, slots, SumOp{}) / static_cast<double>(N);
+    const double m2 = block_reduce(s2, slots, SumOp{}) / static_cast<double>(N);
+    for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
+        const double d = static_cast<double>(gr[j]) * (w != nullptr ? static_cast<double>(w[j]) : 1.0);
+        const double xhat = (static_cast<double>(xr[j]) - mu) * rs;
+        gx[r * N + j] = static_cast<T>(rs * (d - m1 - xhat * m2));
+    }
+}
+
+template <class T>
+__global__ void __launch_bounds__(kThreads) layer_norm_backward_columns(T* gw, T* gb, const T* g, const T* x,
+                                                                        const T* mean, const T* rstd, int64_t M, int64_t N) {
+    const int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (j >= N) return;
+    double sw = 0, sb = 0;
+    for (int64_t r = 0; r < M; ++r) {
+        const double gv = static_cast<double>(g[r * N + j]);
+        sw += gv * (static_cast<double>(x[r * N + j]) - static_cast<double>(mean[r])) * static_cast<double>(rstd[r]);
+        sb += gv;
+    }
+    if (gw != nullptr) gw[j] = static_cast<T>(sw);
+    if (gb != nullptr) gb[j] = static_cast<T>(sb);
+}
+
+// Block c: channel c of x (N, C, S).
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    batch_norm_channels(T* out, T* save_mean, T* save_invstd, T* rm, T* rv, const T* x, const T* w, const T* b, int64_t N,
+                        int64_t C, int64_t S, int32_t training, double momentum, double eps) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x, M = N * S;
+    double mean, invstd;
+    if (training) {
+        double s = 0;
+        for (int64_t j = threadIdx.x; j < M; j += blockDim.x) {
+            const int64_t n = j / S;
+            s += static_cast<double>(x[(n * C + c) * S + (j - n * S)]);
+        }
+        mean = M > 0 ? block_reduce(s, slots, SumOp{}) / static_cast<double>(M) : 0.0;
+        double q = 0;
+        for (int64_t j = threadIdx.x; j < M; j += blockDim.x) {
+            const int64_t n = j / S;
+            const double d = static_cast<double>(x[(n * C + c) * S + (j - n * S)]) - mean;
+            q += d * d;
+        }
+        const double var = M > 0 ? block_reduce(q, slots, SumOp{}) / static_cast<double>(M) : 0.0;
+        invstd = 1.0 / m_sqrt(var + eps);
+        if (threadIdx.x == 0) {
+            save_mean[c] = static_cast<T>(mean);
+            save_invstd[c] = static_cast<T>(invstd);
+            if (rm != nullptr) rm[c] = static_cast<T>((1 - momentum) * static_cast<double>(rm[c]) + momentum * mean);
+            if (rv != nullptr && M > 1)
+                rv[c] = static_cast<T>((1 - momentum) * static_cast<double>(rv[c]) +
+                                       momentum * var * static_cast<double>(M) / static_cast<double>(M - 1));
+        }
+    } else {
+        mean = static_cast<double>(rm[c]);
+        invstd = 1.0 / m_sqrt(static_cast<double>(rv[c]) + eps);
+    }
+    // y = x * a + shift, a and shift rounded to T once (as the CPU).
+    const double a = (w != nullptr ? static_cast<double>(w[c]) : 1.0) * invstd;
+    const T at = static_cast<T>(a), st = static_cast<T>((b != nullptr ? static_cast<double>(b[c]) : 0.0) - mean * a);
+    for (int64_t j = threadIdx.x; j < M; j += blockDim.x) {
+        const int64_t n = j / S, at_ = (n * C + c) * S + (j - n * S);
+        out[at_] = x[at_] * at + st;
+    }
+}
+
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    batch_norm_backward_channels(T* gx, T* gw, T* gb, const T* g, const T* x, const T* w, const T* mean, const T* invstd,
+                                 int64_t N, int64_t C, int64_t S, int32_t training) {
+    __shared__ double slots[kThreads];
+    const int64_t c = blockIdx.x, M = N * S;
+    const double mu = static_cast<double>(mean[c]), is = static_cast<double>(invstd[c]);
+    double sg = 0, sgc = 0;
+    for (int64_t j = threadIdx.x; j < M; j += blockDim.x) {
+        const int64_t n = j / S, at = (n * C + c) * S + (j - n * S);
+        sg += static_cast<double>(g[at]);
+        sgc += static_cast<double>(g[at]) * (static_cast<double>(x[at]) - mu);
+    }
+    const double sum_g = block_reduce(sg, slots, SumOp{});
+    const double sum_gc = block_reduce(sgc, slots, SumOp{});
+    if (threadIdx.x == 0) {
+        if (gw != nullptr) gw[c] = static_cast<T>(sum_gc * is);
+        if (gb != nullptr) gb[c] = static_cast<T>(sum_g);
+    }
+    if (gx == nullptr) return;
+    const double k = (w != nullptr ? static_cast<double>(w[c]) : 1.0) * is;
+    const double mg = training && M > 0 ? sum_g / static_cast<double>(M) : 0.0;
+    const double proj = training && M > 0 ? is * is * sum_gc / static_cast<double>(M) : 0.0;
+    for (int64_t j = threadIdx.x; j < M; j += blockDim.x) {
+        const int64_t n = j / S, at = (n * C + c) * S + (j - n * S);
+        gx[at] = static_cast<T>(k * (static_cast<double>(g[at]) - mg - (static_cast<double>(x[at]) - mu) * proj));
+    }
+}
+
+// Block t = (n, g): the Cg * S contiguous elements of x (N, C, S) from channel g * Cg of image n.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_blocks(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b,
+                                                              int64_t C, int64_t S, int64_t groups, double eps) {
+    __shared__ double slots[kThreads];
+    const int64_t t = blockIdx.x, n = t / groups, gi = t - n * groups, Cg = C / groups, K = Cg * S;
+    const int64_t base = (n * C + gi * Cg) * S;
+    double s = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) s += static_cast<double>(x[base + j]);
+    const double mu = K > 0 ? block_reduce(s, slots, SumOp{}) / static_cast<double>(K) : 0.0;
+    double q = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const double d = static_cast<double>(x[base + j]) - mu;
+        q += d * d;
+    }
+    const double var = K > 0 ? block_reduce(q, slots, SumOp{}) / static_cast<double>(K) : 0.0;
+    const T mu_t = static_cast<T>(mu);
+    const double rs = 1.0 / m_sqrt(var + eps);
+    // y = x * a + shift per channel, with the stored (rounded) mean as the CPU uses it.
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double a = (w != nullptr ? static_cast<double>(w[ch]) : 1.0) * rs;
+        const double shift = (b != nullptr ? static_cast<double>(b[ch]) : 0.0) - static_cast<double>(mu_t) * a;
+        out[base + j] = x[base + j] * static_cast<T>(a) + static_cast<T>(shift);
+    }
+    if (threadIdx.x == 0) {
+        mean[t] = mu_t;
+        rstd[t] = static_cast<T>(rs);
+    }
+}
+
+// gx = rs * (g * w[c] - mean(g * w) - xhat * mean(g * w * xhat)) over the group.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_backward_blocks(T* gx, const T* g, const T* x, const T* mean,
+                                                                       const T* rstd, const T* w, int64_t C, int64_t S,
+                                                                       int64_t groups) {
+    __shared__ double slots[kThreads];
+    const int64_t t = blockIdx.x, n = t / groups, gi = t - n * groups, Cg = C / groups, K = Cg * S;
+    const int64_t base = (n * C + gi * Cg) * S;
+    const double mu = static_cast<double>(mean[t]), rs = static_cast<double>(rstd[t]);
+    double s1 = 0, s2 = 0;
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double d = static_cast<double>(g[base + j]) * (w != nullptr ? static_cast<double>(w[ch]) : 1.0);
+        s1 += d;
+        s2 += d * (static_cast<double>(x[base + j]) - mu) * rs;
+    }
+    const double m1 = block_reduce(s1, slots, SumOp{}) / static_cast<double>(K);
+    const double m2 = block_reduce(s2, slots, SumOp{}) / static_cast<double>(K);
+    for (int64_t j = threadIdx.x; j < K; j += blockDim.x) {
+        const int64_t ch = gi * Cg + j / S;
+        const double d = static_cast<double>(g[base + j]) * (w != nullptr ? static_cast<double>(w[ch]) : 1.0);
+        const double xhat = (static_cast<double>(x[base + j]) - mu) * rs;
+        gx[base + j] = static_cast<T>(rs * (d - m1 - xhat * m2));
+    }
+}
+
+// Thread ch: grad_weight[ch] = sum of g * xhat, grad_bias[ch] = sum of g, over n and s.
+template <class T>
+__global__ void __launch_bounds__(kThreads) group_norm_backward_channels(T* gw, T* gb, const T* g, const T* x, const T* mean,
+                                                                         const T* rstd, int64_t N, int64_t C, int64_t S,
+                                                                         int64_t groups) {
+    const int64_t ch = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (ch >= C) return;
+    const int64_t Cg = C / groups;
+    double sw = 0, sb = 0;
+    for (int64_t n = 0; n < N; ++n) {
+        const int64_t t = n * groups + ch / Cg;
+        const double mu = static_cast<double>(mean[t]), rs = static_cast<double>(rstd[t]);
+        for (int64_t s = 0; s < S; ++s) {
+            const double gv = static_cast<double>(g[(n * C + ch) * S + s]);
+            sw += gv * (static_cast<double>(x[(n * C + ch) * S + s]) - mu) * rs;
+            sb += gv;
+        }
+    }
+    if (gw != nullptr) gw[ch] = static_cast<T>(sw);
+    if (gb != nullptr) gb[ch] = static_cast<T>(sb);
+}
+
+}  // namespace kernels
+
+void layer_norm(const View& out, const View& mean, const View& rstd, const View& x, const View& weight, const View& bias,
+                double eps) {
+    const char* op = "layer_norm";
+    const int64_t M = x.sizes[0], N = x.sizes[1];
+    if (M == 0) return;
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::layer_norm_rows<T>, grid_1d(M, op), dim3(block_threads(N)), data_of<T>(out),
+                      data_of<T>(mean), data_of<T>(rstd), data_of<const T>(x), data_of<const T>(weight),
+                      data_of<const T>(bias), N, eps);
+    });
+}
+
+void layer_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
+                         const View& x, const View& mean, const View& rstd, const View& weight) {
+    const char* op = "layer_norm_backward";
+    const int64_t M = x.sizes[0], N = x.sizes[1];
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if (grad_x.data != nullptr && M > 0)
+            launch_kernel(op, &kernels::layer_norm_backward_rows<T>, grid_1d(M, op), dim3(block_threads(N)),
+                          data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const T>(x), data_of<const T>(mean),
+                          data_of<const T>(rstd), data_of<const T>(weight), N);
+        if ((grad_weight.data != nullptr || grad_bias.data != nullptr) && N > 0)
+            launch_kernel(op, &kernels::layer_norm_backward_columns<T>, grid_1d(ceil_div(N, kThreads), op), dim3(kThreads),
+                          data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out), data_of<const T>(x),
+                          data_of<const T>(mean), data_of<const T>(rstd), M, N);
+    });
+}
+
+void batch_norm(const View& out, const View& save_mean, const View& save_invstd, const View& running_mean,
+                const View& running_var, const View& x, const View& weight, const View& bias, bool training, double momentum,
+                double eps) {
+    const char* op = "batch_norm";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    if (C == 0) return;
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::batch_norm_channels<T>, grid_1d(C, op), dim3(block_threads(N * S)), data_of<T>(out),
+                      data_of<T>(save_mean), data_of<T>(save_invstd), data_of<T>(running_mean), data_of<T>(running_var),
+                      data_of<const T>(x), data_of<const T>(weight), data_of<const T>(bias), N, C, S,
+                      static_cast<int32_t>(training), momentum, eps);
+    });
+}
+
+void batch_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
+                         const View& x, const View& weight, const View& mean, const View& invstd, bool training) {
+    const char* op = "batch_norm_backward";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    if (C == 0) return;
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::batch_norm_backward_channels<T>, grid_1d(C, op), dim3(block_threads(N * S)),
+                      data_of<T>(grad_x), data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out),
+                      data_of<const T>(x), data_of<const T>(weight), data_of<const T>(mean), data_of<const T>(invstd), N, C,
+                      S, static_cast<int32_t>(training));
+    });
+}
+
+void group_norm(const View& out, const View& mean, const View& rstd, const View& x, const View& weight, const View& bias,
+                int64_t groups, double eps) {
+    const char* op = "group_norm";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    if (N * groups == 0) return;
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        launch_kernel(op, &kernels::group_norm_blocks<T>, grid_1d(N * groups, op), dim3(block_threads(C / groups * S)),
+                      data_of<T>(out), data_of<T>(mean), data_of<T>(rstd), data_of<const T>(x), data_of<const T>(weight),
+                      data_of<const T>(bias), C, S, groups, eps);
+    });
+}
+
+void group_norm_backward(const View& grad_x, const View& grad_weight, const View& grad_bias, const View& grad_out,
+                         const View& x, const View& mean, const View& rstd, const View& weight, int64_t groups) {
+    const char* op = "group_norm_backward";
+    const int64_t N = x.sizes[0], C = x.sizes[1], S = x.sizes[2];
+    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        if (grad_x.data != nullptr && N * groups > 0 && C * S > 0)
+            launch_kernel(op, &kernels::group_norm_backward_blocks<T>, grid_1d(N * groups, op),
+                          dim3(block_threads(C / groups * S)), data_of<T>(grad_x), data_of<const T>(grad_out),
+                          data_of<const T>(x), data_of<const T>(mean), data_of<const T>(rstd), data_of<const T>(weight), C,
+                          S, groups);
+        if ((grad_weight.data != nullptr || grad_bias.data != nullptr) && C > 0)
+            launch_kernel(op, &kernels::group_norm_backward_channels<T>, grid_1d(ceil_div(C, kThreads), op), dim3(kThreads),
+                          data_of<T>(grad_weight), data_of<T>(grad_bias), data_of<const T>(grad_out), data_of<const T>(x),
+                          data_of<const T>(mean), data_of<const T>(rstd), N, C, S, groups);
+    });
+}
+
+}  // namespace wick::cuda
