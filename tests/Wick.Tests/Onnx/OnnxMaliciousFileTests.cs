@@ -48,6 +48,14 @@ public class OnnxMaliciousFileTests
         return m.Bytes();
     }
 
+    private static GraphProto Leaf()
+    {
+        var g = new GraphProto { Name = "leaf" };
+        g.Output.Add(Value("y", DataType.Float, 2));
+        g.Node.Add(Node("Identity", new[] { "x" }, new[] { "y" }));
+        return g;
+    }
+
     /// <summary>If nodes nested <paramref name="depth"/> deep through their then_branch.</summary>
     private static GraphProto NestedIf(int depth)
     {
@@ -58,7 +66,8 @@ public class OnnxMaliciousFileTests
         {
             var outer = new GraphProto { Name = $"level{i}" };
             outer.Output.Add(Value("y", DataType.Float, 2));
-            outer.Node.Add(Node("If", new[] { "c" }, new[] { "y" }, $"if{i}", OnnxModels.Graph("then_branch", g), OnnxModels.Graph("else_branch", g)));
+            // The else branch is a leaf, so the file grows linearly with the depth (two nested copies per level would double it).
+            outer.Node.Add(Node("If", new[] { "c" }, new[] { "y" }, $"if{i}", OnnxModels.Graph("then_branch", g), OnnxModels.Graph("else_branch", Leaf())));
             g = outer;
         }
         return g;
@@ -256,7 +265,8 @@ public class OnnxMaliciousFileTests
                 var fromMemory = Assert.Throws<OnnxFormatException>(() => Wick.Onnx.Onnx.Load(bytes, c.Options));
                 Assert.That(fromMemory!.Message, Does.StartWith("onnx: <bytes>: ").And.Contain(c.Message));
             }
-            Assert.That(Memory.Stats().LiveTensors, Is.EqualTo(liveBefore), "tensors made before the error are freed");
+            // At most as many as before: another test's undisposed tensor may be finalized meanwhile, but a leak adds some.
+            Assert.That(Memory.Stats().LiveTensors, Is.LessThanOrEqualTo(liveBefore), "tensors made before the error are freed");
         }
         finally
         {
@@ -305,7 +315,7 @@ public class OnnxMaliciousFileTests
             }
         }
         Assert.That(refused, Is.GreaterThan(valid.Length), "at least every strict prefix is refused");
-        Assert.That(Memory.Stats().LiveTensors, Is.EqualTo(liveBefore), "no tensor is left behind");
+        Assert.That(Memory.Stats().LiveTensors, Is.LessThanOrEqualTo(liveBefore), "no tensor is left behind");
     }
 
     [Test]
