@@ -111,6 +111,29 @@ public class ExportTests
     }
 
     [Test]
+    public void EachActivationLayerMatchesOnnxRuntimeSideBySide()
+    {
+        // The activations side by side on the same pre-activation (spread over [-6, 6]), so that none hides another.
+        var g = Gen(11);
+        var lin = new Linear(8, 12, generator: g);
+        Module<Tensor, Tensor>[] acts =
+        {
+            new ReLU(), new LeakyReLU(0.1), new GELU(), new GELU("tanh"), new SiLU(), new ELU(0.7), new Softplus(), new Softplus(2, 1),
+            new Tanh(), new Sigmoid(), new Softmax(1), new LogSoftmax(-1), new Identity(),
+        };
+        using var model = new Fn((m, x) =>
+        {
+            using var scope = DisposeScope.Begin();
+            var h = lin.Forward(x) * 3.0;
+            return scope.MoveOut(Tensor.Cat(acts.Select(a => a.Forward(h)).ToArray(), 1));
+        });
+        model.RegisterModule("lin", lin);
+        for (int i = 0; i < acts.Length; ++i) model.RegisterModule($"act{i}", acts[i]);
+        ExportAndCompare(model, b => Input(new[] { b, 8 }, 70 + (ulong)b),
+            "activations side by side (ReLU, LeakyReLU, GELU, GELU-tanh, SiLU, ELU, Softplus, Softplus(beta 2, threshold 1), Tanh, Sigmoid, Softmax, LogSoftmax, Identity)");
+    }
+
+    [Test]
     public void ACnnWithBatchNormAndPoolingMatchesOnnxRuntime()
     {
         var g = Gen(2);
