@@ -214,6 +214,40 @@ public class ExportTests
     }
 
     [Test]
+    public void AForwardWithTwoInputsAndTwoOutputsMatchesOnnxRuntime()
+    {
+        var g = Gen(8);
+        using var lin = new Linear(4, 3, generator: g);
+        Tensor[] Forward2(Tensor[] xs) => new[] { lin.Forward(xs[0]) + xs[1], xs[0].Sum(1) * xs[1].Max(1).Values };
+        Tensor A(long b) => Input(new[] { b, 4 }, 80 + (ulong)b);
+        Tensor B(long b) => Input(new[] { b, 3 }, 90 + (ulong)b);
+        byte[] bytes;
+        using (var a3 = A(3))
+        using (var b3 = B(3))
+            bytes = OnnxExport.ToBytes(lin, Forward2, new[] { a3, b3 }, new OnnxExportOptions { InputNames = new[] { "a", "b" }, OutputNames = new[] { "y", "s" } });
+        using var session = new InferenceSession(bytes);
+        foreach (long batch in new long[] { 2, 6 })
+        {
+            using var a = A(batch);
+            using var b = B(batch);
+            Tensor[] want;
+            using (Wick.Autograd.NoGrad()) want = Forward2(new[] { a, b });
+            using var oa = ToOrt(a);
+            using var ob = ToOrt(b);
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, new[] { "a", "b" }, new[] { oa, ob }, new[] { "y", "s" });
+            for (int k = 0; k < 2; ++k)
+            {
+                Assert.That(results[k].GetTensorTypeAndShape().Shape, Is.EqualTo(want[k].Shape));
+                float[] got = results[k].GetTensorDataAsSpan<float>().ToArray();
+                float[] w = want[k].ToArray<float>();
+                Assert.That(got.Zip(w, (p, q) => Math.Abs((double)p - q)).Max(), Is.LessThanOrEqualTo(Tolerance), $"output {k} at batch {batch}");
+                want[k].Dispose();
+            }
+        }
+    }
+
+    [Test]
     public void AnOpWithoutAnOnnxTranslationIsRefusedByName()
     {
         using var cumprod = new Fn((m, x) => x.CumProd(1));
