@@ -298,6 +298,19 @@ Task("Fuzz")
     var bin = dir.Combine("bin");
     if (DirectoryExists(bin)) DeleteDirectory(bin, new DeleteDirectorySettings { Recursive = true });
     Run("dotnet", $"publish fuzz/Wick.Fuzz -c {configuration} -o \"{bin}\"");
+    var targets = new[] { "safetensors", "onnx" }.Where(t => only == "all" || only == t).ToArray();
+    // Seeds come from the uninstrumented build: instrumented code writes to afl's trace memory, which exists only
+    // under Fuzzer.OutOfProcess.Run.
+    foreach (string target in targets)
+    {
+        var seeds = dir.Combine($"seeds-{target}");
+        if (DirectoryExists(seeds)) DeleteDirectory(seeds, new DeleteDirectorySettings { Recursive = true });
+        EnsureDirectoryExists(seeds);
+        Run("dotnet", $"\"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" --make-seeds {target} \"{seeds}\"");
+        if (target == "onnx")
+            foreach (var model in GetFiles("tests/data/onnx-node/*/model.onnx"))
+                CopyFile(model, seeds.CombineWithFilePath($"{model.GetDirectory().GetDirectoryName()}.onnx"));
+    }
     // Only Wick.IO is instrumented in Wick.dll: Wick's module initializer runs before SharpFuzz sets up its trace
     // memory. The ONNX target also instruments the protobuf parser, the first code a hostile model reaches.
     Run("dotnet", $"tool run sharpfuzz \"{bin.CombineWithFilePath("Wick.dll")}\" Wick.IO");
@@ -309,16 +322,10 @@ Task("Fuzz")
         ["AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES"] = "1", ["AFL_NO_AFFINITY"] = "1",
     };
     var failures = new List<string>();
-    foreach (string target in new[] { "safetensors", "onnx" })
+    var summary = new List<string> { "| loader | seconds | executions | crashes | hangs | corpus |", "| --- | --- | --- | --- | --- | --- |" };
+    foreach (string target in targets)
     {
-        if (only != "all" && only != target) continue;
         var seeds = dir.Combine($"seeds-{target}");
-        if (DirectoryExists(seeds)) DeleteDirectory(seeds, new DeleteDirectorySettings { Recursive = true });
-        EnsureDirectoryExists(seeds);
-        Run("dotnet", $"\"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" --make-seeds {target} \"{seeds}\"");
-        if (target == "onnx")
-            foreach (var model in GetFiles("tests/data/onnx-node/*/model.onnx"))
-                CopyFile(model, seeds.CombineWithFilePath($"{model.GetDirectory().GetDirectoryName()}.onnx"));
         var findings = dir.Combine($"findings-{target}");
         if (DirectoryExists(findings)) DeleteDirectory(findings, new DeleteDirectorySettings { Recursive = true });
         Run("afl-fuzz", $"-i \"{seeds}\" -o \"{findings}\" -t 10000 -m none -V {seconds} -- dotnet \"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" {target}", env);
@@ -328,8 +335,10 @@ Task("Fuzz")
         string hangs = stats.GetValueOrDefault("saved_hangs", stats.GetValueOrDefault("unique_hangs", "?"));
         Information($"Fuzz ({target}, {seconds} s): {stats.GetValueOrDefault("execs_done")} executions, {crashes} crashes, {hangs} hangs, " +
                     $"{stats.GetValueOrDefault("corpus_count")} corpus items; findings in {findings}");
+        summary.Add($"| {target} | {seconds} | {stats.GetValueOrDefault("execs_done")} | {crashes} | {hangs} | {stats.GetValueOrDefault("corpus_count")} |");
         if (crashes != "0" || hangs != "0") failures.Add($"{target}: {crashes} crashes and {hangs} hangs (see {findings}/default)");
     }
+    System.IO.File.WriteAllLines(dir.CombineWithFilePath("summary.md").FullPath, summary);
     if (failures.Count > 0) throw new Exception("Fuzz found problems: " + string.Join("; ", failures));
 });
 

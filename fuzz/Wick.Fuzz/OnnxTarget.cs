@@ -23,7 +23,7 @@ internal static class OnnxTarget
     });
 
     /// <summary>Small limits, so a fuzzed size never turns into minutes of work.</summary>
-    private static readonly OnnxLoadOptions Limits = new() { MaxModelBytes = 1 << 20, MaxNodes = 1000, MaxExternalDataBytes = 1 << 20 };
+    private static readonly OnnxLoadOptions Limits = new() { MaxModelBytes = 1 << 20, MaxNodes = 1000, MaxExternalDataBytes = 1 << 20, MaxTensorElements = 1 << 20 };
 
     public static void MakeSeeds(string dir) => OnnxSeeds.Write(dir);
 

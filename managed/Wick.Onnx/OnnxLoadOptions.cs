@@ -24,6 +24,13 @@ public sealed class OnnxLoadOptions
     public long MaxExternalDataBytes { get; init; } = 1L << 40;
 
     /// <summary>
+    /// Most elements of a tensor whose size comes from values in the model rather than from its inputs' sizes
+    /// (ConstantOfShape, Expand, Tile, Range, and the padded or full outputs of pooling and convolutions): 2^32 by default,
+    /// so a tiny file cannot ask for terabytes when it runs.
+    /// </summary>
+    public long MaxTensorElements { get; init; } = 1L << 32;
+
+    /// <summary>
     /// The folder external data paths are relative to. For <see cref="Onnx.Load(string, OnnxLoadOptions?)"/> it is the
     /// model file's folder unless set here; a model read from memory or a stream can use external data only when it is set.
     /// Paths must stay inside it: absolute paths, ".." and symbolic links are refused.
@@ -38,6 +45,7 @@ public sealed class OnnxLoadOptions
         if (MaxModelBytes <= 0) throw new ArgumentOutOfRangeException(nameof(MaxModelBytes), MaxModelBytes, "OnnxLoadOptions: MaxModelBytes must be positive");
         if (MaxNodes < 0) throw new ArgumentOutOfRangeException(nameof(MaxNodes), MaxNodes, "OnnxLoadOptions: MaxNodes must be >= 0");
         if (MaxGraphDepth < 0) throw new ArgumentOutOfRangeException(nameof(MaxGraphDepth), MaxGraphDepth, "OnnxLoadOptions: MaxGraphDepth must be >= 0");
+        if (MaxTensorElements <= 0) throw new ArgumentOutOfRangeException(nameof(MaxTensorElements), MaxTensorElements, "OnnxLoadOptions: MaxTensorElements must be positive");
         if (MaxExternalDataBytes < 0) throw new ArgumentOutOfRangeException(nameof(MaxExternalDataBytes), MaxExternalDataBytes, "OnnxLoadOptions: MaxExternalDataBytes must be >= 0");
     }
 }

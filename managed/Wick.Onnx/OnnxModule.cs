@@ -67,7 +67,7 @@ public sealed class OnnxModule : IDisposable
                 owned.Add(value);
                 initializers.Add(t.Name, value);
             }
-            var runner = new GraphRunner(def.Graph, def.DefaultOpset, source, initializers, external, owned);
+            var runner = new GraphRunner(def.Graph, def.DefaultOpset, source, initializers, external, owned, options.MaxTensorElements);
             if (options.Device is { } device && device.Type != DeviceType.Cpu)
                 throw new NotSupportedException("OnnxLoadOptions.Device: loading onto another device than the CPU is not implemented yet");
             return new OnnxModule(def, source, runner, owned, initializers);

@@ -22,7 +22,8 @@ internal sealed class GraphRunner
     private readonly (int Slot, Tensor Value)[] _constants;
     private readonly Step[] _steps;
 
-    public GraphRunner(GraphDef graph, long opset, OnnxSource source, IReadOnlyDictionary<string, Tensor> constants, ExternalData? external, List<Tensor> owned)
+    public GraphRunner(GraphDef graph, long opset, OnnxSource source, IReadOnlyDictionary<string, Tensor> constants, ExternalData? external, List<Tensor> owned,
+        long maxElements)
     {
         _source = source;
         var slots = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -37,7 +38,7 @@ internal sealed class GraphRunner
         for (int i = 0; i < graph.Nodes.Count; ++i)
         {
             NodeProto node = graph.Nodes[i];
-            var ctx = new NodeContext(node, graph.NodeNumbers[i], opset, source) { External = external, Owned = owned };
+            var ctx = new NodeContext(node, graph.NodeNumbers[i], opset, source) { External = external, Owned = owned, MaxElements = maxElements };
             Kernel kernel = OpRegistry.Compile(ctx);
             int[] ins = node.Input.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray();
             int[] outs = node.Output.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray();

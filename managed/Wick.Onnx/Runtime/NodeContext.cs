@@ -32,6 +32,22 @@ internal sealed class NodeContext
     /// <summary>Tensors made while compiling (Constant values): the model owns and disposes them.</summary>
     public List<Tensor> Owned { get; init; } = new();
 
+    /// <summary>The most elements a tensor sized by values in the model may have (<see cref="OnnxLoadOptions.MaxTensorElements"/>).</summary>
+    public long MaxElements { get; init; } = long.MaxValue;
+
+    /// <summary>Refuses a shape (given by the model's values) whose element count passes <see cref="MaxElements"/> or overflows.</summary>
+    public void CheckElements(IEnumerable<long> shape, string what)
+    {
+        long n = 1;
+        foreach (long d in shape)
+        {
+            if (d < 0) throw new ShapeMismatchException($"{Name}: {what} {List(shape)} has a negative size");
+            n = d == 0 || n <= MaxElements / d ? n * d : long.MaxValue;
+        }
+        if (n > MaxElements)
+            throw new InvalidOperationException($"{Name}: {what} {List(shape)} would have more than {MaxElements} elements (OnnxLoadOptions.MaxTensorElements)");
+    }
+
     /// <summary>Decodes a tensor attribute (checked like an initializer) into a tensor the model owns.</summary>
     public Tensor Constant(TensorProto proto, string what)
     {

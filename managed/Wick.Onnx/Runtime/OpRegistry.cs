@@ -20,6 +20,7 @@ internal static partial class OpRegistry
         ReductionOps.Register(t);
         ShapeOps.Register(t);
         MatrixOps.Register(t);
+        NNOps.Register(t);
         return t;
     }
 

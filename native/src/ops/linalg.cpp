@@ -60,11 +60,15 @@ TensorRef run_product(const TensorRef& a3, const TensorRef& b3, const Shape& res
     const int64_t nbatch = a3->size(0), n = a3->size(1), m = b3->size(2);
     const DType compute = a3->dtype();
     TensorRef target = prepare_out(out, result_shape, dt, a3->device(), op);
+    const Backend& be = backend_for(a3->device());
     // The GEMM writes C while it still reads A and B: an out that shares memory with an operand gets a temporary.
-    const bool aliased = &target->storage() == &a3->storage() || &target->storage() == &b3->storage();
+    // Without a GEMM the product lands in C before init is read, so an out sharing init's memory (in-place
+    // addmm) needs one too.
+    const bool init_read_late = be.linalg->gemm == nullptr && beta != 0 && init != nullptr;
+    const bool aliased = &target->storage() == &a3->storage() || &target->storage() == &b3->storage() ||
+                         (init_read_late && &target->storage() == &(*init)->storage());
     TensorRef c = target->dtype() == compute && target->is_contiguous() && !aliased ? target
                                                                                     : Tensor::empty(result_shape, compute, a3->device());
-    const Backend& be = backend_for(a3->device());
     View cv = view_with(*c, Shape{nbatch, n, m}, Shape{n * m, m, 1});
     if (c->numel() > 0 && be.linalg->gemm != nullptr) {
         if (beta != 0 && init != nullptr) copy_into(*c, **init);

@@ -66,6 +66,18 @@ public class CudaMatmulTests
     }
 
     [Test]
+    public void AddMM_in_place_reads_the_input_before_the_product_overwrites_it()
+    {
+        RequireCuda();
+        using Tensor y = Values(5, new long[] { 6, 5 }, DType.Float64, -1, 1);
+        using Tensor m1 = Values(6, new long[] { 6, 7 }, DType.Float64, -1, 1), m2 = Values(7, new long[] { 7, 5 }, DType.Float64, -1, 1);
+        using Tensor yg = y.To(Gpu), m1g = m1.To(Gpu), m2g = m2.To(Gpu);
+        y.AddMMInPlace(m1, m2, 2.0, -1.0);
+        yg.AddMMInPlace(m1g, m2g, 2.0, -1.0);
+        AssertMatchesCpu(yg, y, "addmm_ 2·y − m1·m2", null);
+    }
+
+    [Test]
     public void Integer_matmul_on_cuda_says_to_convert()
     {
         RequireCuda();

@@ -121,6 +121,24 @@ public class OnnxMaliciousFileTests
             g.Node[0].Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Int })),
             "attribute 'alpha' is of type INT but holds no such value");
 
+        yield return Case("Opset imported twice", _ => { ModelProto m = AddModel(); m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 }); return m.Bytes(); },
+            "opset_import names the domain '' twice");
+        yield return Case("Opset version 0", _ => { ModelProto m = AddModel(); m.OpsetImport[0].Version = 0; return m.Bytes(); },
+            "versions start at 1");
+        yield return Case("Two graph inputs with one name", _ => Graph(g => g.Input.Add(Value("x", DataType.Float, 2))),
+            "two graph inputs are named 'x'");
+        yield return Case("Node without an op_type", _ => Graph(g => g.Node[0].OpType = ""), "has no op_type");
+        yield return Case("Graph without outputs", _ => Graph(g => g.Output.Clear()), "the graph has no outputs");
+        yield return Case("Attribute of an unknown type", _ => Graph(g =>
+            g.Node[0].Attribute.Add(new AttributeProto { Name = "alpha", Type = (AttributeProto.Types.AttributeType)77, I = 1 })),
+            "has the unknown type 77");
+        yield return Case("Constant node whose tensor claims huge dims", _ => Graph(g =>
+        {
+            g.Initializer.Clear();
+            var value = Tensor(DataType.Float, new long[] { 1_000_000_000, 1000 }, t => t.RawData = ByteString.CopyFrom(new byte[8]));
+            g.Node.Insert(0, Node("Constant", Array.Empty<string>(), new[] { "w" }, "const", new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = value }));
+        }), "raw_data holds 8 bytes, but dims [1000000000, 1000] of FLOAT need 4000000000000");
+
         // Tensors.
         yield return Case("Unknown element type", _ => WithInitializer(Tensor((DataType)99, new long[] { 2 }, t => t.RawData = ByteString.CopyFrom(new byte[8]))),
             "initializer 'w' has the unknown element type 99");
@@ -200,6 +218,20 @@ public class OnnxMaliciousFileTests
             File.WriteAllBytes(Path.Combine(dir, "w.bin"), new byte[8]);
             return WithInitializer(External("w.bin", 2, ("offset", "-8")));
         }, "external_data \"offset\" is \"-8\", not an integer", memory: false);
+        yield return Case("External data location that is a folder", dir =>
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "w.bin"));
+            return WithInitializer(External("w.bin"));
+        }, "external data location 'w.bin' is a folder, not a file", memory: false);
+        yield return Case("External data location with a NUL character", _ => WithInitializer(External("w.bin\0.txt")),
+            "contains a NUL character", memory: false);
+        yield return Case("External data at a Windows drive path", _ => WithInitializer(External("C:\\Windows\\w.bin")),
+            "is an absolute path", memory: false);
+        yield return Case("External data with two locations", dir =>
+        {
+            File.WriteAllBytes(Path.Combine(dir, "w.bin"), new byte[8]);
+            return WithInitializer(External("w.bin", 2, ("location", "other.bin")));
+        }, "has two external_data entries with the key \"location\"", memory: false);
         yield return Case("External data in a model read from memory", dir => WithInitializer(External("w.bin")),
             "the model was read from memory", memory: true);
     }
@@ -233,9 +265,47 @@ public class OnnxMaliciousFileTests
     }
 
     [Test]
-    public void TheCaseListCoversAtLeastFifteenDistinctAttacks()
+    public void TheCaseListCoversAtLeastThirtyDistinctAttacks()
     {
-        Assert.That(Cases().Count(), Is.GreaterThanOrEqualTo(15));
+        Assert.That(Cases().Count(), Is.GreaterThanOrEqualTo(30));
+    }
+
+    /// <summary>Every prefix of a valid model with an initializer, and every single-byte corruption of it, either loads and
+    /// runs or is refused with an OnnxFormatException / OnnxNotSupportedException: never another exception.</summary>
+    [Test]
+    public void EveryTruncationAndByteFlipOfAValidModelIsRefusedCleanly()
+    {
+        byte[] valid = AddModel().Bytes();
+        long liveBefore = Memory.Stats().LiveTensors;
+        var variants = new List<byte[]>();
+        for (int n = 0; n < valid.Length; ++n) variants.Add(valid[..n]);
+        for (int i = 0; i < valid.Length; ++i)
+            foreach (byte b in new byte[] { 0x00, 0xFF, (byte)(valid[i] ^ 0x01), (byte)(valid[i] ^ 0x80) })
+            {
+                byte[] v = (byte[])valid.Clone();
+                v[i] = b;
+                variants.Add(v);
+            }
+        int refused = 0;
+        foreach (byte[] v in variants)
+        {
+            try
+            {
+                using OnnxModule m = Wick.Onnx.Onnx.Load(v);
+                using Tensor x = Wick.Tensor.Zeros(2);
+                try
+                {
+                    foreach (Tensor y in m.Run(x)) y.Dispose();
+                }
+                catch (Exception e) when (e is ArgumentException or OnnxExecutionException) { }
+            }
+            catch (Exception e) when (e is OnnxFormatException or OnnxNotSupportedException)
+            {
+                ++refused;
+            }
+        }
+        Assert.That(refused, Is.GreaterThan(valid.Length), "at least every strict prefix is refused");
+        Assert.That(Memory.Stats().LiveTensors, Is.EqualTo(liveBefore), "no tensor is left behind");
     }
 
     [Test]

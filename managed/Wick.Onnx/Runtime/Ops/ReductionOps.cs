@@ -14,6 +14,19 @@ internal static class ReductionOps
     {
         t["ReduceSum"] = c => Reduce(c, 13, (x, dims, keep) => x.Sum(dims, keep));
         t["ReduceMean"] = c => Reduce(c, 18, (x, dims, keep) => x.Mean(dims, keep));
+        t["ReduceMax"] = c => Reduce(c, 18, (x, dims, keep) => x.Amax(dims, keep));
+        t["ReduceMin"] = c => Reduce(c, 18, (x, dims, keep) => x.Amin(dims, keep));
+        t["ReduceProd"] = c => Reduce(c, 18, Prod);
+        t["ReduceL1"] = c => Reduce(c, 18, (x, dims, keep) => x.Norm(1, dims, keep));
+        t["ReduceL2"] = c => Reduce(c, 18, (x, dims, keep) => x.Norm(2, dims, keep));
+        t["ReduceLogSumExp"] = c => Reduce(c, 18, (x, dims, keep) => x.LogSumExp(dims, keep));
+        t["ReduceSumSquare"] = c => Reduce(c, 18, (x, dims, keep) =>
+        {
+            using Tensor sq = x.Square();
+            return sq.Sum(dims, keep);
+        });
+        t["ArgMax"] = c => ArgReduce(c, (x, d, keep) => x.ArgMax(d, keep));
+        t["ArgMin"] = c => ArgReduce(c, (x, d, keep) => x.ArgMin(d, keep));
     }
 
     private static Kernel Reduce(NodeContext c, long axesInputSince, Func<Tensor, int[], bool, Tensor> f)
@@ -36,6 +49,35 @@ internal static class ReductionOps
             int[] dims = axes.Select(v => c.Axis(v, x.Dim, "axes")).Distinct().ToArray();
             if (dims.Length == 0) return new[] { x.Dim == 0 ? f(x, Array.Empty<int>(), keep) : GraphRunner.Alias(x) };
             return new[] { f(x, dims, keep) };
+        };
+    }
+
+    /// <summary>Wick's product reduces one dimension at a time (highest first, so the others keep their numbers).</summary>
+    private static Tensor Prod(Tensor x, int[] dims, bool keep)
+    {
+        Tensor r = GraphRunner.Alias(x);
+        foreach (int d in dims.OrderByDescending(d => d))
+        {
+            Tensor next = r.Prod(d, keep);
+            r.Dispose();
+            r = next;
+        }
+        return r;
+    }
+
+    /// <summary>ArgMax/ArgMin along 'axis' (int64 result); select_last_index 1 is not implemented.</summary>
+    private static Kernel ArgReduce(NodeContext c, Func<Tensor, int, bool, Tensor> f)
+    {
+        c.Arity(1, 1);
+        long axis = c.Int("axis", 0);
+        bool keep = c.Int("keepdims", 1) != 0;
+        if (c.Int("select_last_index", 0) != 0) throw c.NotSupported("select_last_index 1 is not implemented (Wick returns the first extreme)");
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            Tensor r = f(x, c.Axis(axis, x.Dim), keep);
+            if (r.DType == DType.Int64) return new[] { r };
+            using (r) return new[] { r.To(DType.Int64) };
         };
     }
 }

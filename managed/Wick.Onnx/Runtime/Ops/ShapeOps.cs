@@ -24,6 +24,13 @@ internal static class ShapeOps
         t["Split"] = Split;
         t["ConstantOfShape"] = ConstantOfShape;
         t["Range"] = Range;
+        t["Size"] = c =>
+        {
+            c.Arity(1, 1);
+            return ins => new[] { Tensor.Scalar(ins[0]!.NumberOfElements) };
+        };
+        t["Trilu"] = Trilu;
+        t["CumSum"] = CumSum;
     }
 
     private static Kernel Concat(NodeContext c)
@@ -140,6 +147,7 @@ internal static class ShapeOps
                     throw new ShapeMismatchException($"{c.Name}: input shape {NodeContext.List(s)} does not broadcast to {NodeContext.List(shape)}");
                 target[i] = a == 1 ? b : a;
             }
+            c.CheckElements(target, "the expanded shape");
             using Tensor view = x.Expand(target);
             return new[] { view.Contiguous() };
         };
@@ -153,6 +161,8 @@ internal static class ShapeOps
             long[] repeats = Values.Longs(ins[1]!, c, "repeats");
             if (repeats.Length != ins[0]!.Dim)
                 throw new ShapeMismatchException($"{c.Name}: repeats has {repeats.Length} entries for a rank-{ins[0]!.Dim} input");
+            if (repeats.Any(r => r < 0)) throw new ShapeMismatchException($"{c.Name}: repeats {NodeContext.List(repeats)} has a negative entry");
+            c.CheckElements(ins[0]!.Shape.Concat(repeats), "the input shape and repeats");
             return new[] { ins[0]!.Repeat(repeats) };
         };
     }
@@ -204,7 +214,44 @@ internal static class ShapeOps
         {
             long[] shape = Values.Longs(ins[0]!, c, "shape");
             if (shape.Any(v => v < 0)) throw new ShapeMismatchException($"{c.Name}: shape {NodeContext.List(shape)} has a negative entry");
+            c.CheckElements(shape, "shape");
             return new[] { Tensor.Full(shape, value, dtype) };
+        };
+    }
+
+    /// <summary>Trilu: keeps the upper (upper 1, default) or lower triangle of the last two axes, from diagonal k.</summary>
+    private static Kernel Trilu(NodeContext c)
+    {
+        c.Arity(1, 2);
+        bool upper = c.Int("upper", 1) != 0;
+        return ins =>
+        {
+            long k = ins.Length > 1 && ins[1] is { } kt ? (long)Values.Scalar(kt, c, "k") : 0;
+            Tensor x = ins[0]!;
+            if (x.Dim < 2) throw new ShapeMismatchException($"{c.Name}: input must have at least 2 dimensions, got shape {NodeContext.List(x.Shape)}");
+            return new[] { upper ? x.Triu(k) : x.Tril(k) };
+        };
+    }
+
+    /// <summary>CumSum along the axis input; reverse sums from the end (a flip on each side), exclusive leaves out the element itself.</summary>
+    private static Kernel CumSum(NodeContext c)
+    {
+        c.Arity(2, 2);
+        bool exclusive = c.Int("exclusive", 0) != 0, reverse = c.Int("reverse", 0) != 0;
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            int a = c.Axis((long)Values.Scalar(ins[1]!, c, "axis"), x.Dim);
+            using Tensor source = reverse ? x.Flip(a) : GraphRunner.Alias(x);
+            Tensor sum = source.CumSum(a);
+            if (exclusive)
+            {
+                Tensor inclusive = sum;
+                sum = inclusive.Sub(source);
+                inclusive.Dispose();
+            }
+            if (!reverse) return new[] { sum };
+            using (sum) return new[] { sum.Flip(a) };
         };
     }
 
@@ -216,6 +263,9 @@ internal static class ShapeOps
             DType t = ins[0]!.DType;
             double start = Values.Scalar(ins[0]!, c, "start"), limit = Values.Scalar(ins[1]!, c, "limit"), delta = Values.Scalar(ins[2]!, c, "delta");
             if (delta == 0) throw new ArgumentException($"{c.Name}: delta is 0");
+            double count = Math.Ceiling((limit - start) / delta);
+            if (!double.IsFinite(count)) throw new ArgumentException($"{c.Name}: start {start}, limit {limit} and delta {delta} do not give a finite count");
+            c.CheckElements(new[] { (long)Math.Min(Math.Max(count, 0), long.MaxValue / 2) }, "the range");
             return new[] { Tensor.Arange(start, limit, delta, t) };
         };
     }
