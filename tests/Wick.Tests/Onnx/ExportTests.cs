@@ -188,6 +188,17 @@ public class ExportTests
     }
 
     [Test]
+    public void TransformerEncoderLayersMatchOnnxRuntime()
+    {
+        // Multi-head attention (linear projections, head split by View/Transpose, scaled Bmm, Softmax), dropout in eval,
+        // residuals, LayerNorm and the feed-forward block; post-norm ReLU and pre-norm GELU.
+        using var post = new TransformerEncoderLayer(8, 2, 16, dropout: 0.1, batchFirst: true, generator: Gen(12));
+        ExportAndCompare(post, b => Input(new[] { b, 5, 8 }, 100 + (ulong)b), "TransformerEncoderLayer (batch first, post-norm, ReLU)");
+        using var pre = new TransformerEncoderLayer(8, 4, 16, dropout: 0.1, activation: "gelu", batchFirst: true, normFirst: true, generator: Gen(13));
+        ExportAndCompare(pre, b => Input(new[] { b, 6, 8 }, 110 + (ulong)b), "TransformerEncoderLayer (batch first, pre-norm, GELU)");
+    }
+
+    [Test]
     public void TensorOpsMatchOnnxRuntime()
     {
         var g = Gen(6);
