@@ -36,9 +36,29 @@ internal sealed partial class Tracer : OpTracer
         return v;
     }
 
-    public override void Created(Tensor t) => _created[t] = new StackTrace(2, false);
+    public override void Created(Tensor t)
+    {
+        if (!_busy) _created[t] = new StackTrace(2, false);
+    }
+
+    // True while the tracer itself runs Wick ops (reading an initializer's bytes): those are not part of the forward.
+    private bool _busy;
 
     public override void Op(string op, Tensor?[] inputs, Tensor?[] outputs, params object?[] args)
+    {
+        if (_busy) return;
+        _busy = true;
+        try
+        {
+            Record(op, inputs, outputs, args);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void Record(string op, Tensor?[] inputs, Tensor?[] outputs, object?[] args)
     {
         var ins = new Value?[inputs.Length];
         for (int i = 0; i < inputs.Length; ++i) ins[i] = inputs[i] is { } t ? Resolve(t, op) : null;
@@ -56,7 +76,18 @@ internal sealed partial class Tracer : OpTracer
     }
 
     /// <summary>The value of a finished trace's output tensor.</summary>
-    public Value Output(Tensor t) => Resolve(t, "the forward's result");
+    public Value Output(Tensor t)
+    {
+        _busy = true;
+        try
+        {
+            return Resolve(t, "the forward's result");
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     // An in-place write is only exact in the graph when nothing else sees the same memory: a view taken before would keep
     // the old value in the graph but see the new one in Wick (and a write through a view changes its base).

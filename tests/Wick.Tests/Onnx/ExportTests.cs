@@ -218,10 +218,11 @@ public class ExportTests
             var z = Tensor.Stack(new[] { e, e.Neg().Sigmoid() }, 1).Flatten(1);       // (N, 30)
             var out1 = (z.Square() - z.Pow(3.0) / 3.0 + z.Max(1, keepDim: true).Values).Squeeze(-1);
             var q = x.Flatten(1).MatMul(x.Flatten(1).T.MatMul(x.Flatten(1))).Sum(1, keepDim: true);   // batch contracted: (N, 1)
-            var res = Tensor.Cat(new[] { out1, q * 1e-3, x.Reshape(x.Size(0), -1).MatMul(w.Reshape(12, 2)) + u.Sum() }, 1);
+            var k = x.Transpose(1, 2).Contiguous().Clone().Gt(0.0).To(DType.Float32).Sum(new[] { 1, 2 }).Unsqueeze(1);  // (N, 1)
+            var res = Tensor.Cat(new[] { out1, k, q * 1e-3, x.Reshape(x.Size(0), -1).MatMul(w.Reshape(12, 2)) + u.Sum() }, 1);
             return scope.MoveOut(res);
         }, ("w", w), ("u", u));
-        ExportAndCompare(model, b => Input(new[] { b, 3, 4 }, 60 + (ulong)b), "tensor ops (MatMul, Transpose, Permute, Reshape, View, Cat, Stack, Slice, Select, Unsqueeze, Squeeze, Flatten, Sum, Mean, Max, Exp, Sqrt, Clamp, Abs, Neg, Sigmoid, Square, Pow, scalar ops)");
+        ExportAndCompare(model, b => Input(new[] { b, 3, 4 }, 60 + (ulong)b), "tensor ops (MatMul, Transpose, Permute, Reshape, View, Cat, Stack, Slice, Select, Unsqueeze, Squeeze, Flatten, Sum, Mean, Max, Exp, Sqrt, Clamp, Abs, Neg, Sigmoid, Square, Pow, scalar ops, Contiguous, Clone, comparison, To(dtype))");
     }
 
     [Test]
