@@ -38,7 +38,7 @@ internal sealed partial class Tracer : OpTracer
 
     public override void Created(Tensor t)
     {
-        if (!_busy) _created[t] = new StackTrace(2, false);
+        if (!_busy) _created[t] = new StackTrace(1, false);  // from the constructor (or the op it was inlined into)
     }
 
     // True while the tracer itself runs Wick ops (reading an initializer's bytes): those are not part of the forward.
@@ -132,7 +132,9 @@ internal sealed partial class Tracer : OpTracer
         foreach (var frame in trace.GetFrames())
         {
             MethodBase? m = frame.GetMethod();
-            if (m?.DeclaringType is not { } type || type.Assembly != wick || m.IsConstructor) continue;
+            if (m?.DeclaringType is not { } type || m.IsConstructor) continue;
+            if (type.Assembly != wick || typeof(NN.Module).IsAssignableFrom(type))
+                return $"an op called from {type.Name}.{m.Name}";  // the op itself was inlined into its caller
             if (m.IsPublic && type.IsVisible) return $"{type.Name}.{m.Name}";
         }
         return "an operation";

@@ -474,8 +474,8 @@ internal sealed partial class Tracer
     // ---- shapes -------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// A Reshape to <paramref name="y"/>'s shape that holds for any batch size: the output axis where the input's batch
-    /// axis starts (same number of elements before it) becomes -1; every other size is the traced one.
+    /// A Reshape to <paramref name="y"/>'s shape that holds for any batch size: the output axis that holds the input's
+    /// batch axis becomes -1; every other size is the traced one.
     /// </summary>
     private Value Reshape(Value x, Tensor y)
     {
@@ -484,17 +484,21 @@ internal sealed partial class Tracer
         int batch = -1;
         if (x.Batch >= 0)
         {
+            // The output axis that holds the whole batch axis (with whole neighbours merged into it, if any): the
+            // elements before it divide those before the batch axis, and it ends on a multiple of the batch's end.
             long before = 1;
             for (int i = 0; i < x.Batch; ++i) before *= x.Shape[i];
+            long span = before * x.Shape[x.Batch];
             long p = 1;
-            for (int k = 0; k < shape.Length && p <= before; ++k)
+            for (int k = 0; k < shape.Length && p <= before && span > 0; ++k)
             {
-                if (p == before && shape[k] > 1)
+                long next = p * shape[k];
+                if (before % p == 0 && next % span == 0)
                 {
                     batch = k;
                     break;
                 }
-                p *= shape[k];
+                p = next;
             }
             if (batch < 0)
                 throw Unsupported($"Reshape from [{string.Join(", ", x.Shape)}] to [{string.Join(", ", shape)}] (batch dimension {x.Batch})",
