@@ -310,6 +310,9 @@ Task("Fuzz")
         if (target == "onnx")
             foreach (var model in GetFiles("tests/data/onnx-node/*/model.onnx"))
                 CopyFile(model, seeds.CombineWithFilePath($"{model.GetDirectory().GetDirectoryName()}.onnx"));
+        if (target == "onnx")
+            foreach (var tensor in GetFiles("tests/data/onnx-node/*/test_data_set_0/input_0.pb"))
+                CopyFile(tensor, seeds.CombineWithFilePath($"{tensor.FullPath.Split('/')[^3]}-input_0.pb"));
     }
     // Only Wick.IO is instrumented in Wick.dll: Wick's module initializer runs before SharpFuzz sets up its trace
     // memory. The ONNX target also instruments the protobuf parser, the first code a hostile model reaches.

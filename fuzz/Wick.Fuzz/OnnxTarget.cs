@@ -6,7 +6,7 @@ using Wick.Onnx;
 namespace Wick.Fuzz;
 
 /// <summary>
-/// Every input is a candidate ONNX model: loaded from memory, then from a file in a folder of its own that holds a
+/// Every input is a candidate ONNX model: loaded from memory, read as a lone TensorProto, then from a file in a folder of its own that holds a
 /// small external data file (weights.bin) and a symbolic link pointing out of it, so external-data paths are
 /// exercised. A model that loads is run once on zero inputs of its declared shape when that shape is fixed and small.
 /// </summary>
@@ -35,6 +35,15 @@ internal static class OnnxTarget
             {
                 using OnnxModule m = Onnx.Onnx.Load(bytes, Limits);
                 Execute(m);
+            }
+            catch (Exception e) when (e is OnnxFormatException or OnnxNotSupportedException) { }
+        }
+        // The same bytes as a lone TensorProto (the .pb files of test data).
+        using (var scope = DisposeScope.Begin())
+        {
+            try
+            {
+                using Tensor t = Onnx.Onnx.LoadTensor(bytes);
             }
             catch (Exception e) when (e is OnnxFormatException or OnnxNotSupportedException) { }
         }

@@ -21,13 +21,15 @@ public class OnnxOperatorTests
     private static Tensor[] RunNode(string op, Tensor[] inputs, int outputs = 1, long opset = 17, params AttributeProto[] attributes)
     {
         var g = new GraphProto { Name = op };
-        string[] inNames = inputs.Select((_, i) => $"x{i}").ToArray();
+        // A null input is an omitted optional one (an empty name).
+        string[] inNames = inputs.Select((t, i) => t is null ? "" : $"x{i}").ToArray();
         string[] outNames = Enumerable.Range(0, outputs).Select(i => $"y{i}").ToArray();
-        for (int i = 0; i < inputs.Length; ++i) g.Input.Add(Untyped(inNames[i], inputs[i].DType));
+        for (int i = 0; i < inputs.Length; ++i)
+            if (inputs[i] is not null) g.Input.Add(Untyped(inNames[i], inputs[i].DType));
         foreach (string o in outNames) g.Output.Add(new ValueInfoProto { Name = o });
         g.Node.Add(Node(op, inNames, outNames, "n", attributes));
         using OnnxModule m = Wick.Onnx.Onnx.Load(Model(g, opset).Bytes());
-        return m.Run(inputs);
+        return m.Run(inputs.Where(t => t is not null).ToArray());
     }
 
     private static ValueInfoProto Untyped(string name, DType d) =>
@@ -158,6 +160,93 @@ public class OnnxOperatorTests
         using Tensor f = Input(3);
         var e = Assert.Throws<Wick.Onnx.OnnxExecutionException>(() => RunNode("Mod", new[] { f, f }));
         Assert.That(e!.Message, Does.Contain("Mod with fmod 0 takes integer tensors"));
+    }
+
+    [TestCase("constant"), TestCase("reflect"), TestCase("edge"), TestCase("wrap")]
+    public void PadOnTheLastAxisFollowsTheMode(string mode)
+    {
+        using Tensor x = Input(2, 4);
+        using Tensor pads = Tensor.FromArray(new long[] { 0, 2, 0, 1 }, 4);
+        using Tensor value = Tensor.FromArray(new float[] { 9f }, 1);
+        Tensor[] y = mode == "constant"
+            ? RunNode("Pad", new[] { x, pads, value }, opset: 19, attributes: Str("mode", mode))
+            : RunNode("Pad", new[] { x, pads }, opset: 19, attributes: Str("mode", mode));
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new List<double>();
+        for (int r = 0; r < 2; ++r)
+            for (int j = -2; j < 5; ++j)
+            {
+                int k = mode switch
+                {
+                    "reflect" => j < 0 ? -j : j > 3 ? 6 - j : j,
+                    "edge" => Math.Clamp(j, 0, 3),
+                    "wrap" => (j + 4) % 4,
+                    _ => j,
+                };
+                expected.Add(k is >= 0 and < 4 ? rx.Data[r * 4 + k] : 9);
+            }
+        Same(y0, new Reference(expected.ToArray(), 2, 7));
+    }
+
+    [Test]
+    public void PadWithNegativePadsCropsAndAxesPickTheDimension()
+    {
+        using Tensor x = Input(3, 4);
+        using Tensor pads = Tensor.FromArray(new long[] { -1, 1 }, 2);
+        using Tensor axes = Tensor.FromArray(new long[] { 0 }, 1);
+        Tensor[] y = RunNode("Pad", new[] { x, pads, null!, axes }, opset: 18);
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        Same(y0, new Reference(rx.Data.Skip(4).Concat(new double[4]).ToArray(), 3, 4));
+    }
+
+    [Test]
+    public void ResizeNearestAsymmetricFloorPicksTheFloorOfTheScaledCoordinate()
+    {
+        using Tensor x = Input(1, 2, 2, 3);
+        using Tensor scales = Tensor.FromArray(new float[] { 1, 1, 2, 1.5f }, 4);
+        Tensor[] y = RunNode("Resize", new[] { x, null!, scales }, opset: 13,
+            attributes: new[] { Str("mode", "nearest"), Str("coordinate_transformation_mode", "asymmetric"), Str("nearest_mode", "floor") });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new List<double>();
+        for (int ch = 0; ch < 2; ++ch)
+            for (int i = 0; i < 4; ++i)
+                for (int j = 0; j < 4; ++j)
+                    expected.Add(rx.Data[(ch * 2 + Math.Min((int)Math.Floor(i / 2.0), 1)) * 3 + Math.Min((int)Math.Floor(j / 1.5), 2)]);
+        Same(y0, new Reference(expected.ToArray(), 1, 2, 4, 4));
+    }
+
+    [Test]
+    public void ResizeLinearAlignCornersToSizesInterpolatesBetweenTheCorners()
+    {
+        using Tensor x = Input(1, 1, 2, 3);
+        using Tensor sizes = Tensor.FromArray(new long[] { 1, 1, 3, 5 }, 4);
+        Tensor[] y = RunNode("Resize", new[] { x, null!, null!, sizes }, opset: 13,
+            attributes: new[] { Str("mode", "linear"), Str("coordinate_transformation_mode", "align_corners") });
+        using Tensor y0 = y[0];
+        Reference rx = Reference.Of(x);
+        var expected = new List<double>();
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 5; ++j)
+            {
+                double r = i * (2 - 1) / 2.0, q = j * (3 - 1) / 4.0;
+                int r0 = (int)Math.Floor(r), q0 = (int)Math.Floor(q), r1 = Math.Min(r0 + 1, 1), q1 = Math.Min(q0 + 1, 2);
+                double fr = r - r0, fq = q - q0;
+                double top = rx.Data[r0 * 3 + q0] * (1 - fq) + rx.Data[r0 * 3 + q1] * fq;
+                double bottom = rx.Data[r1 * 3 + q0] * (1 - fq) + rx.Data[r1 * 3 + q1] * fq;
+                expected.Add(top * (1 - fr) + bottom * fr);
+            }
+        Same(y0, new Reference(expected.ToArray(), 1, 1, 3, 5));
+    }
+
+    [Test]
+    public void ResizeCubicIsRefusedByName()
+    {
+        using Tensor x = Input(1, 1, 2, 2);
+        var e = Assert.Throws<OnnxNotSupportedException>(() => RunNode("Resize", new[] { x }, opset: 13, attributes: Str("mode", "cubic")));
+        Assert.That(e!.Message, Does.Contain("mode 'cubic' is not implemented (nearest and linear are)"));
     }
 
     [TestCase("ArgMax"), TestCase("ArgMin")]

@@ -26,6 +26,7 @@ internal static class NNOps
         t["Softmax"] = c => Softmax(c, (x, d) => x.Softmax(d));
         t["LogSoftmax"] = c => Softmax(c, (x, d) => x.LogSoftmax(d));
         t["Dropout"] = Dropout;
+        t["Resize"] = Resize;
         t["NegativeLogLikelihoodLoss"] = NllLoss;
         t["SoftmaxCrossEntropyLoss"] = SoftmaxCrossEntropy;
     }
@@ -333,6 +334,90 @@ internal static class NNOps
             if (!c.HasOutput(1)) { mask?.Dispose(); mask = null; }
             return new[] { y, mask };
         };
+    }
+
+    /// <summary>
+    /// Resize of (N, C, H, W) on its two spatial axes through Wick's interpolation: nearest with coordinate mode asymmetric
+    /// and nearest_mode floor (what PyTorch exports), or linear with half_pixel, pytorch_half_pixel or align_corners.
+    /// Other modes (cubic, round-to-nearest, tf_crop_and_resize, antialias) are refused by name.
+    /// </summary>
+    private static Kernel Resize(NodeContext c)
+    {
+        if (c.Opset < 11) throw c.NotSupported("Resize before opset 11 (Upsample-style scales) is not implemented");
+        c.Arity(1, 4);
+        string mode = c.String("mode", "nearest");
+        string coordinates = c.String("coordinate_transformation_mode", "half_pixel");
+        string nearest = c.String("nearest_mode", "round_prefer_floor");
+        c.Float("cubic_coeff_a", -0.75f);
+        c.Float("extrapolation_value", 0f);
+        if (c.Int("exclude_outside", 0) != 0) throw c.NotSupported("exclude_outside 1 (cubic) is not implemented");
+        if (c.Opset >= 18)
+        {
+            if (c.Int("antialias", 0) != 0) throw c.NotSupported("antialias 1 is not implemented");
+            if (c.Ints("axes") is not null) throw c.NotSupported("the 'axes' attribute is not implemented (give scales or sizes for all four axes)");
+            string policy = c.String("keep_aspect_ratio_policy", "stretch");
+            if (policy != "stretch") throw c.NotSupported($"keep_aspect_ratio_policy '{OnnxSource.Text(policy)}' is not implemented (only stretch)");
+        }
+        InterpolateMode m;
+        bool alignCorners = false;
+        if (mode == "nearest")
+        {
+            if (coordinates != "asymmetric" || nearest != "floor")
+                throw c.NotSupported($"nearest with coordinate_transformation_mode '{OnnxSource.Text(coordinates)}' and nearest_mode '{OnnxSource.Text(nearest)}' is not implemented (Wick's nearest is asymmetric with floor, as PyTorch exports it)");
+            m = InterpolateMode.Nearest;
+        }
+        else if (mode == "linear")
+        {
+            if (coordinates is not ("half_pixel" or "pytorch_half_pixel" or "align_corners"))
+                throw c.NotSupported($"linear with coordinate_transformation_mode '{OnnxSource.Text(coordinates)}' is not implemented (half_pixel, pytorch_half_pixel and align_corners are)");
+            m = InterpolateMode.Bilinear;
+            alignCorners = coordinates == "align_corners";
+        }
+        else throw c.NotSupported($"mode '{OnnxSource.Text(mode)}' is not implemented (nearest and linear are)");
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            if (x.Dim != 4) throw c.NotSupported($"input of shape {NodeContext.List(x.Shape)}: Wick resizes (N, C, H, W) inputs");
+            long[] s = x.Shape;
+            double[]? scales = null;
+            if (ins.Length > 2 && ins[2] is { NumberOfElements: > 0 } sc)
+            {
+                using Tensor d = sc.To(DType.Float64);
+                scales = d.ToArray<double>();
+            }
+            long[]? sizes = ins.Length > 3 && ins[3] is { } sz ? Values.Longs(sz, c, "sizes") : null;
+            if ((scales is null) == (sizes is null)) throw new ArgumentException($"{c.Name}: give exactly one of scales and sizes");
+            long outH, outW;
+            Tensor y;
+            if (scales is not null)
+            {
+                if (scales.Length != 4 || scales[0] != 1 || scales[1] != 1 || !(scales[2] > 0) || !(scales[3] > 0) || !double.IsFinite(scales[2]) || !double.IsFinite(scales[3]))
+                    throw c.NotSupported($"scales [{string.Join(", ", scales)}]: Wick resizes H and W by positive finite factors (N and C by 1)");
+                outH = (long)Math.Min(Math.Floor(s[2] * scales[2]), 1L << 60);
+                outW = (long)Math.Min(Math.Floor(s[3] * scales[3]), 1L << 60);
+                c.CheckElements(new[] { s[0], s[1], outH, outW }, "the resized shape");
+                CheckPytorchHalfPixel(outH, outW);
+                y = Functional.Interpolate(x, scaleFactor: (scales[2], scales[3]), mode: m, alignCorners: alignCorners);
+            }
+            else
+            {
+                if (sizes!.Length != 4 || sizes[0] != s[0] || sizes[1] != s[1])
+                    throw c.NotSupported($"sizes {NodeContext.List(sizes)}: Wick resizes H and W of a {NodeContext.List(s)} input (N and C unchanged)");
+                outH = sizes[2];
+                outW = sizes[3];
+                c.CheckElements(sizes, "sizes");
+                CheckPytorchHalfPixel(outH, outW);
+                y = Functional.Interpolate(x, size: (outH, outW), mode: m, alignCorners: alignCorners);
+            }
+            return new[] { y };
+        };
+
+        // pytorch_half_pixel maps an output of length 1 to coordinate 0, where Wick (like half_pixel) takes the centre.
+        void CheckPytorchHalfPixel(long h, long w)
+        {
+            if (coordinates == "pytorch_half_pixel" && (h == 1 || w == 1))
+                throw c.NotSupported("pytorch_half_pixel with an output axis of length 1 is not implemented");
+        }
     }
 
     private static Reduction ReductionOf(NodeContext c)

@@ -30,6 +30,7 @@ internal static class ShapeOps
             return ins => new[] { Tensor.Scalar(ins[0]!.NumberOfElements) };
         };
         t["Trilu"] = Trilu;
+        t["Pad"] = Pad;
         t["CumSum"] = CumSum;
     }
 
@@ -216,6 +217,52 @@ internal static class ShapeOps
             if (shape.Any(v => v < 0)) throw new ShapeMismatchException($"{c.Name}: shape {NodeContext.List(shape)} has a negative entry");
             c.CheckElements(shape, "shape");
             return new[] { Tensor.Full(shape, value, dtype) };
+        };
+    }
+
+    /// <summary>
+    /// Pad (opset 11+): pads [x1_begin, x2_begin, ..., x1_end, x2_end] over all axes or the 'axes' input (opset 18),
+    /// mode constant (negative pads crop), reflect, edge or wrap, on Wick's pad (whose list runs last axis first).
+    /// </summary>
+    private static Kernel Pad(NodeContext c)
+    {
+        if (c.Opset < 11) throw c.NotSupported("Pad with a 'pads' attribute (opset < 11) is not implemented");
+        c.Arity(2, c.Opset >= 18 ? 4 : 3);
+        string mode = c.String("mode", "constant");
+        PaddingMode m = mode switch
+        {
+            "constant" => PaddingMode.Constant,
+            "reflect" => PaddingMode.Reflect,
+            "edge" => PaddingMode.Replicate,
+            "wrap" => PaddingMode.Circular,
+            _ => throw c.Error($"attribute 'mode' is '{Loading.OnnxSource.Text(mode)}'; valid: constant, reflect, edge, wrap"),
+        };
+        return ins =>
+        {
+            Tensor x = ins[0]!;
+            long[] pads = Values.Longs(ins[1]!, c, "pads");
+            double value = ins.Length > 2 && ins[2] is { } v ? Values.Scalar(v, c, "constant_value") : 0;
+            int[] axes = ins.Length > 3 && ins[3] is { } ax
+                ? Values.Longs(ax, c, "axes").Select(a => c.Axis(a, x.Dim, "axes")).ToArray()
+                : Enumerable.Range(0, x.Dim).ToArray();
+            if (pads.Length != 2 * axes.Length)
+                throw new ShapeMismatchException($"{c.Name}: pads {NodeContext.List(pads)} must have 2 entries per padded axis ({2 * axes.Length})");
+            if (axes.Distinct().Count() != axes.Length) throw new ArgumentException($"{c.Name}: axes repeat a dimension");
+            var before = new long[x.Dim];
+            var after = new long[x.Dim];
+            for (int i = 0; i < axes.Length; ++i)
+            {
+                before[axes[i]] = pads[i];
+                after[axes[i]] = pads[axes.Length + i];
+            }
+            long[] s = x.Shape;
+            c.CheckElements(s.Select((d, i) => Math.Max(0, Math.Min(d + Math.Max(before[i], 0) + Math.Max(after[i], 0), 1L << 60))), "the padded shape");
+            // Wick's list: (before, after) of the last axis first, and only as many axes as are padded.
+            int first = Enumerable.Range(0, x.Dim).FirstOrDefault(i => before[i] != 0 || after[i] != 0, x.Dim);
+            var list = new List<long>();
+            for (int i = x.Dim - 1; i >= first; --i) { list.Add(before[i]); list.Add(after[i]); }
+            if (list.Count == 0) return new[] { GraphRunner.Alias(x) };
+            return new[] { x.Pad(list.ToArray(), m, m == PaddingMode.Constant ? value : 0) };
         };
     }
 
