@@ -289,33 +289,60 @@ Task("BenchStartup")
 });
 
 Task("Fuzz")
-    .Description("Fuzzes the safetensors loader with afl++ (SharpFuzz) for --fuzz-seconds (default 120) and reports executions, crashes and hangs.")
+    .Description("Fuzzes the safetensors and ONNX loaders with afl++ (SharpFuzz) for --fuzz-seconds each (default 120; --fuzz-target=safetensors|onnx for one) and reports executions, crashes and hangs.")
     .Does(() =>
 {
     int seconds = Argument("fuzz-seconds", 120);
+    string only = Argument("fuzz-target", "all");
     var dir = artifacts.Combine("fuzz");
     var bin = dir.Combine("bin");
+    if (DirectoryExists(bin)) DeleteDirectory(bin, new DeleteDirectorySettings { Recursive = true });
     Run("dotnet", $"publish fuzz/Wick.Fuzz -c {configuration} -o \"{bin}\"");
-    var seeds = dir.Combine("seeds");
-    EnsureDirectoryExists(seeds);
-    Run("dotnet", $"\"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" --make-seeds \"{seeds}\"");
-    // Only Wick.IO is instrumented: Wick's module initializer runs before SharpFuzz sets up its trace memory.
+    var targets = new[] { "safetensors", "onnx" }.Where(t => only == "all" || only == t).ToArray();
+    // Seeds come from the uninstrumented build: instrumented code writes to afl's trace memory, which exists only
+    // under Fuzzer.OutOfProcess.Run.
+    foreach (string target in targets)
+    {
+        var seeds = dir.Combine($"seeds-{target}");
+        if (DirectoryExists(seeds)) DeleteDirectory(seeds, new DeleteDirectorySettings { Recursive = true });
+        EnsureDirectoryExists(seeds);
+        Run("dotnet", $"\"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" --make-seeds {target} \"{seeds}\"");
+        if (target == "onnx")
+            foreach (var model in GetFiles("tests/data/onnx-node/*/model.onnx"))
+                CopyFile(model, seeds.CombineWithFilePath($"{model.GetDirectory().GetDirectoryName()}.onnx"));
+        if (target == "onnx")
+            foreach (var tensor in GetFiles("tests/data/onnx-node/*/test_data_set_0/input_0.pb"))
+                CopyFile(tensor, seeds.CombineWithFilePath($"{tensor.FullPath.Split('/')[^3]}-input_0.pb"));
+    }
+    // Only Wick.IO is instrumented in Wick.dll: Wick's module initializer runs before SharpFuzz sets up its trace
+    // memory. The ONNX target also instruments the protobuf parser, the first code a hostile model reaches.
     Run("dotnet", $"tool run sharpfuzz \"{bin.CombineWithFilePath("Wick.dll")}\" Wick.IO");
-    var findings = dir.Combine("findings");
-    if (DirectoryExists(findings)) DeleteDirectory(findings, new DeleteDirectorySettings { Recursive = true });
+    Run("dotnet", $"tool run sharpfuzz \"{bin.CombineWithFilePath("Wick.Onnx.dll")}\"");
+    Run("dotnet", $"tool run sharpfuzz \"{bin.CombineWithFilePath("Google.Protobuf.dll")}\"");
     var env = new Dictionary<string, string>
     {
         ["AFL_SKIP_BIN_CHECK"] = "1", ["AFL_NO_UI"] = "1", ["AFL_SKIP_CPUFREQ"] = "1",
         ["AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES"] = "1", ["AFL_NO_AFFINITY"] = "1",
     };
-    Run("afl-fuzz", $"-i \"{seeds}\" -o \"{findings}\" -t 10000 -m none -V {seconds} -- dotnet \"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\"", env);
-    var stats = System.IO.File.ReadAllLines(findings.CombineWithFilePath("default/fuzzer_stats").FullPath)
-        .Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
-    string crashes = stats.GetValueOrDefault("saved_crashes", stats.GetValueOrDefault("unique_crashes", "?"));
-    string hangs = stats.GetValueOrDefault("saved_hangs", stats.GetValueOrDefault("unique_hangs", "?"));
-    Information($"Fuzz (safetensors, {seconds} s): {stats.GetValueOrDefault("execs_done")} executions, {crashes} crashes, {hangs} hangs, " +
-                $"{stats.GetValueOrDefault("corpus_count")} corpus items; findings in {findings}");
-    if (crashes != "0" || hangs != "0") throw new Exception($"Fuzz found {crashes} crashes and {hangs} hangs: see {findings}/default/crashes");
+    var failures = new List<string>();
+    var summary = new List<string> { "| loader | seconds | executions | crashes | hangs | corpus |", "| --- | --- | --- | --- | --- | --- |" };
+    foreach (string target in targets)
+    {
+        var seeds = dir.Combine($"seeds-{target}");
+        var findings = dir.Combine($"findings-{target}");
+        if (DirectoryExists(findings)) DeleteDirectory(findings, new DeleteDirectorySettings { Recursive = true });
+        Run("afl-fuzz", $"-i \"{seeds}\" -o \"{findings}\" -t 10000 -m none -V {seconds} -- dotnet \"{bin.CombineWithFilePath("Wick.Fuzz.dll")}\" {target}", env);
+        var stats = System.IO.File.ReadAllLines(findings.CombineWithFilePath("default/fuzzer_stats").FullPath)
+            .Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+        string crashes = stats.GetValueOrDefault("saved_crashes", stats.GetValueOrDefault("unique_crashes", "?"));
+        string hangs = stats.GetValueOrDefault("saved_hangs", stats.GetValueOrDefault("unique_hangs", "?"));
+        Information($"Fuzz ({target}, {seconds} s): {stats.GetValueOrDefault("execs_done")} executions, {crashes} crashes, {hangs} hangs, " +
+                    $"{stats.GetValueOrDefault("corpus_count")} corpus items; findings in {findings}");
+        summary.Add($"| {target} | {seconds} | {stats.GetValueOrDefault("execs_done")} | {crashes} | {hangs} | {stats.GetValueOrDefault("corpus_count")} |");
+        if (crashes != "0" || hangs != "0") failures.Add($"{target}: {crashes} crashes and {hangs} hangs (see {findings}/default)");
+    }
+    System.IO.File.WriteAllLines(dir.CombineWithFilePath("summary.md").FullPath, summary);
+    if (failures.Count > 0) throw new Exception("Fuzz found problems: " + string.Join("; ", failures));
 });
 
 Task("Demo")

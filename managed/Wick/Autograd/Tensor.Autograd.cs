@@ -99,6 +99,7 @@ public sealed partial class Tensor
     {
         var t = new Tensor(this);
         DisposeScope.Current?.Register(t);
+        OpTracer.Current?.Op("Detach", new[] { this }, new[] { t });
         return t;
     }
 

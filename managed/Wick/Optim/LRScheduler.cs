@@ -15,7 +15,7 @@ namespace Wick.Optim;
 /// for (int epoch = 0; epoch &lt; 100; ++epoch) { Train(); sched.Step(); }
 /// </code>
 /// </summary>
-public abstract class LRScheduler
+public abstract class LRScheduler : ISchedulerState
 {
     /// <summary>Records the groups' starting rates; derived constructors call <see cref="InitialStep"/> when ready.</summary>
     protected LRScheduler(Optimizer optimizer)
@@ -34,7 +34,7 @@ public abstract class LRScheduler
     public int LastEpoch { get; private set; } = -1;
 
     /// <summary>Each group's starting learning rate (PyTorch's base_lrs).</summary>
-    public IReadOnlyList<double> BaseLearningRates { get; }
+    public IReadOnlyList<double> BaseLearningRates { get; private set; }
 
     /// <summary>The learning rates the last step set (PyTorch's get_last_lr()).</summary>
     public IReadOnlyList<double> LastLearningRates { get; private set; }
@@ -60,6 +60,64 @@ public abstract class LRScheduler
 
     /// <summary>The groups' current learning rates.</summary>
     protected double[] CurrentLearningRates() => Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+
+    /// <summary>
+    /// The scheduler's progress (PyTorch's state_dict): "last_epoch", "base_lrs.{g}" and "last_lrs.{g}". The schedule's
+    /// settings (step size, gamma, ...) are not part of it: load into a scheduler constructed with the same arguments.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> StateDict() => SchedulerState.Write(LastEpoch, BaseLearningRates, LastLearningRates);
+
+    /// <summary>
+    /// Restores progress saved by <see cref="StateDict"/>; the optimizer's learning rates come from its own state dict.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is missing or the saved state has another number of parameter groups.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state)
+    {
+        var (epoch, baseLrs, lastLrs) = SchedulerState.Read(GetType().Name, state, Optimizer.ParamGroups.Count, "base_lrs");
+        LastEpoch = (int)epoch;
+        BaseLearningRates = baseLrs;
+        LastLearningRates = lastLrs;
+    }
+}
+
+/// <summary>A learning-rate scheduler whose progress can be saved and restored (by <see cref="IO.Checkpoint"/>).</summary>
+public interface ISchedulerState
+{
+    /// <summary>The scheduler's progress as named numbers.</summary>
+    IReadOnlyDictionary<string, double> StateDict();
+
+    /// <summary>Restores progress saved by <see cref="StateDict"/>.</summary>
+    void LoadStateDict(IReadOnlyDictionary<string, double> state);
+}
+
+/// <summary>The flat key layout shared by the schedulers' state dicts.</summary>
+internal static class SchedulerState
+{
+    public static Dictionary<string, double> Write(long lastEpoch, IReadOnlyList<double> first, IReadOnlyList<double> lastLrs, string firstName = "base_lrs")
+    {
+        var d = new Dictionary<string, double>(StringComparer.Ordinal) { ["last_epoch"] = lastEpoch };
+        for (int i = 0; i < first.Count; ++i) d[$"{firstName}.{i}"] = first[i];
+        for (int i = 0; i < lastLrs.Count; ++i) d[$"last_lrs.{i}"] = lastLrs[i];
+        return d;
+    }
+
+    public static (long Epoch, double[] First, double[] Last) Read(string who, IReadOnlyDictionary<string, double> state, int groups, string firstName)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        double Get(string key) => state.TryGetValue(key, out double v) ? v
+            : throw new ArgumentException($"{who}.LoadStateDict: missing key \"{key}\" (the state has {state.Count} keys; was it saved from a {who} over {groups} parameter groups?)");
+        if (state.ContainsKey($"last_lrs.{groups}"))
+            throw new ArgumentException($"{who}.LoadStateDict: the saved state has more than the optimizer's {groups} parameter groups");
+        long epoch = (long)Get("last_epoch");
+        var first = new double[groups];
+        var last = new double[groups];
+        for (int i = 0; i < groups; ++i)
+        {
+            if (firstName.Length > 0) first[i] = Get($"{firstName}.{i}");
+            last[i] = Get($"last_lrs.{i}");
+        }
+        return (epoch, first, last);
+    }
 }
 
 /// <summary>Multiplies the learning rate by <c>gamma</c> every <c>stepSize</c> epochs: lr = base * gamma^(epoch / stepSize).</summary>
@@ -382,7 +440,7 @@ public enum ThresholdMode
 /// Multiplies the learning rate by <c>factor</c> when a metric has not improved for <c>patience</c> epochs
 /// (PyTorch's ReduceLROnPlateau). Call <see cref="Step(double)"/> with the metric once per epoch.
 /// </summary>
-public sealed class ReduceLROnPlateau
+public sealed class ReduceLROnPlateau : ISchedulerState
 {
     private readonly double _factor, _threshold, _eps;
     private readonly int _patience, _cooldown;
@@ -459,6 +517,30 @@ public sealed class ReduceLROnPlateau
             NumBadEpochs = 0;
         }
         LastLearningRates = Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+    }
+
+    /// <summary>The scheduler's progress: "last_epoch", "best", "num_bad_epochs", "cooldown_counter" and "last_lrs.{g}".</summary>
+    public IReadOnlyDictionary<string, double> StateDict()
+    {
+        var d = SchedulerState.Write(LastEpoch, Array.Empty<double>(), LastLearningRates);
+        d["best"] = Best;
+        d["num_bad_epochs"] = NumBadEpochs;
+        d["cooldown_counter"] = _cooldownCounter;
+        return d;
+    }
+
+    /// <summary>Restores progress saved by <see cref="StateDict"/>; the learning rates come from the optimizer's state dict.</summary>
+    /// <exception cref="ArgumentException">A key is missing or the saved state has another number of parameter groups.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state)
+    {
+        var (epoch, _, last) = SchedulerState.Read(nameof(ReduceLROnPlateau), state, Optimizer.ParamGroups.Count, "");
+        foreach (string key in new[] { "best", "num_bad_epochs", "cooldown_counter" })
+            if (!state.ContainsKey(key)) throw new ArgumentException($"ReduceLROnPlateau.LoadStateDict: missing key \"{key}\"");
+        LastEpoch = (int)epoch;
+        LastLearningRates = last;
+        Best = state["best"];
+        NumBadEpochs = (int)state["num_bad_epochs"];
+        _cooldownCounter = (int)state["cooldown_counter"];
     }
 
     private bool IsBetter(double a) => (_mode, _thresholdMode) switch

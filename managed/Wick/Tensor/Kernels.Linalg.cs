@@ -16,9 +16,12 @@ internal static unsafe partial class Kernels
     private static Tensor Recorded(LinalgBackward.Kind kind, Tensor a, Tensor b, Tensor? @out, delegate*<nint, nint, nint, nint*, wk_status> fn)
     {
         ArgumentNullException.ThrowIfNull(b);
-        if (!Recording.Wants(a, b, @out)) return Product(a, b, @out, fn);
-        if (@out is not null) throw Recording.OutNotDifferentiable(kind.ToString());
-        return LinalgBackward.Record(kind, a, b, null, 1, 1, Product(a, b, null, fn));
+        Tensor r;
+        if (!Recording.Wants(a, b, @out)) r = Product(a, b, @out, fn);
+        else if (@out is not null) throw Recording.OutNotDifferentiable(kind.ToString());
+        else r = LinalgBackward.Record(kind, a, b, null, 1, 1, Product(a, b, null, fn));
+        OpTracer.Current?.Op(kind.ToString(), new[] { a, b }, new[] { r });
+        return r;
     }
 
     // bmm, outer, dot and mv share one C signature: two tensors, an optional out, a result.
@@ -37,8 +40,10 @@ internal static unsafe partial class Kernels
     {
         ArgumentNullException.ThrowIfNull(mat1);
         ArgumentNullException.ThrowIfNull(mat2);
-        if (!Recording.Wants(input, mat1, mat2, @out)) return AddMMRaw(input, mat1, mat2, beta, alpha, @out);
-        return LinalgBackward.RecordAddMM(input, mat1, mat2, beta, alpha, @out);
+        Tensor r = !Recording.Wants(input, mat1, mat2, @out) ? AddMMRaw(input, mat1, mat2, beta, alpha, @out)
+            : LinalgBackward.RecordAddMM(input, mat1, mat2, beta, alpha, @out);
+        OpTracer.Current?.Op("AddMM", new[] { input, mat1, mat2 }, new[] { r }, beta, alpha);
+        return r;
     }
 
     public static Tensor AddMMRaw(Tensor input, Tensor mat1, Tensor mat2, double beta, double alpha, Tensor? @out = null)

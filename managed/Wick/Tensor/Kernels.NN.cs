@@ -33,7 +33,9 @@ internal static unsafe partial class Kernels
         nint r;
         Ensure.Ok(NativeMethods.wk_op_softmax(x.Handle, dim, log ? 1 : 0, 0, &r));
         Keep(x);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("Softmax", new[] { x }, new[] { y }, dim, log);
+        return y;
     }
 
     public static Tensor SoftmaxBackward(Tensor gradOutput, Tensor output, long dim, bool log)
@@ -53,7 +55,9 @@ internal static unsafe partial class Kernels
         nint loss, total;
         Ensure.Ok(NativeMethods.wk_op_nll_loss(input.Handle, target.Handle, H(weight), (wk_reduction)reduction, ignoreIndex, &loss, &total));
         Keep(input, target, weight);
-        return (new Tensor(loss), new Tensor(total));
+        var res = (new Tensor(loss), new Tensor(total));
+        OpTracer.Current?.Op("NllLoss", new[] { input, target, weight }, new[] { res.Item1, res.Item2 });
+        return res;
     }
 
     public static Tensor NllLossBackward(Tensor gradLoss, Tensor input, Tensor target, Tensor? weight, Reduction reduction, long ignoreIndex, Tensor totalWeight)
@@ -76,7 +80,9 @@ internal static unsafe partial class Kernels
         nint r;
         Ensure.Ok(NativeMethods.wk_op_conv2d(x.Handle, weight.Handle, H(bias), stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups, &r));
         Keep(x, weight, bias);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("Conv2d", new[] { x, weight, bias }, new[] { y }, stride, padding, dilation, groups);
+        return y;
     }
 
     public static (Tensor?, Tensor?, Tensor?) Conv2dBackward(Tensor gradOutput, Tensor x, Tensor weight, (long H, long W) stride, (long H, long W) padding,
@@ -99,7 +105,9 @@ internal static unsafe partial class Kernels
         nint r;
         Ensure.Ok(NativeMethods.wk_op_conv1d(x.Handle, weight.Handle, H(bias), stride, padding, dilation, groups, &r));
         Keep(x, weight, bias);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("Conv1d", new[] { x, weight, bias }, new[] { y }, stride, padding, dilation, groups);
+        return y;
     }
 
     public static (Tensor?, Tensor?, Tensor?) Conv1dBackward(Tensor gradOutput, Tensor x, Tensor weight, long stride, long padding, long dilation,
@@ -124,7 +132,9 @@ internal static unsafe partial class Kernels
         Ensure.Ok(NativeMethods.wk_op_conv_transpose2d(x.Handle, weight.Handle, H(bias), stride.H, stride.W, padding.H, padding.W,
             outputPadding.H, outputPadding.W, dilation.H, dilation.W, groups, &r));
         Keep(x, weight, bias);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("ConvTranspose2d", new[] { x, weight, bias }, new[] { y }, stride, padding, outputPadding, groups, dilation);
+        return y;
     }
 
     public static (Tensor?, Tensor?, Tensor?) ConvTranspose2dBackward(Tensor gradOutput, Tensor x, Tensor weight, (long H, long W) stride,
@@ -148,7 +158,9 @@ internal static unsafe partial class Kernels
         Ensure.Ok(NativeMethods.wk_op_max_pool2d(x.Handle, kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W,
             ceilMode ? 1 : 0, &r, &idx));
         Keep(x);
-        return (new Tensor(r), new Tensor(idx));
+        var res = (new Tensor(r), new Tensor(idx));
+        OpTracer.Current?.Op("MaxPool2d", new[] { x }, new[] { res.Item1, res.Item2 }, kernel, stride, padding, dilation, ceilMode);
+        return res;
     }
 
     public static Tensor MaxPool2dBackward(Tensor gradOutput, Tensor indices, long[] inputShape)
@@ -171,7 +183,9 @@ internal static unsafe partial class Kernels
         Ensure.Ok(NativeMethods.wk_op_avg_pool2d(x.Handle, kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W, ceilMode ? 1 : 0,
             countIncludePad ? 1 : 0, divisorOverride, &r));
         Keep(x);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("AvgPool2d", new[] { x }, new[] { y }, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride);
+        return y;
     }
 
     public static Tensor AvgPool2dBackward(Tensor gradOutput, long[] inputShape, (long H, long W) kernel, (long H, long W) stride,
@@ -193,7 +207,9 @@ internal static unsafe partial class Kernels
         nint r;
         Ensure.Ok(NativeMethods.wk_op_adaptive_avg_pool2d(x.Handle, outputSize.H, outputSize.W, &r));
         Keep(x);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("AdaptiveAvgPool2d", new[] { x }, new[] { y }, outputSize);
+        return y;
     }
 
     public static Tensor AdaptiveAvgPool2dBackward(Tensor gradOutput, long[] inputShape)
@@ -215,7 +231,9 @@ internal static unsafe partial class Kernels
         Ensure.Ok(NativeMethods.wk_op_batch_norm(x.Handle, H(weight), H(bias), H(runningMean), H(runningVar), training ? 1 : 0, momentum, eps,
             &r, &m, &s));
         Keep(x, weight, bias, runningMean, runningVar);
-        return (new Tensor(r), new Tensor(m), new Tensor(s));
+        var res = (new Tensor(r), new Tensor(m), new Tensor(s));
+        OpTracer.Current?.Op("BatchNorm", new[] { x, weight, bias, runningMean, runningVar }, new[] { res.Item1, res.Item2, res.Item3 }, training, momentum, eps);
+        return res;
     }
 
     public static (Tensor?, Tensor?, Tensor?) BatchNormBackward(Tensor gradOutput, Tensor x, Tensor? weight, Tensor mean, Tensor invstd,
@@ -240,7 +258,9 @@ internal static unsafe partial class Kernels
         fixed (long* ns = normalizedShape)
             Ensure.Ok(NativeMethods.wk_op_layer_norm(x.Handle, ns, normalizedShape.Length, H(weight), H(bias), eps, &r, &m, &s));
         Keep(x, weight, bias);
-        return (new Tensor(r), new Tensor(m), new Tensor(s));
+        var res = (new Tensor(r), new Tensor(m), new Tensor(s));
+        OpTracer.Current?.Op("LayerNorm", new[] { x, weight, bias }, new[] { res.Item1, res.Item2, res.Item3 }, normalizedShape, eps);
+        return res;
     }
 
     public static (Tensor?, Tensor?, Tensor?) LayerNormBackward(Tensor gradOutput, Tensor x, long[] normalizedShape, Tensor mean, Tensor rstd,
@@ -265,7 +285,9 @@ internal static unsafe partial class Kernels
         nint r, m, s;
         Ensure.Ok(NativeMethods.wk_op_group_norm(x.Handle, groups, H(weight), H(bias), eps, &r, &m, &s));
         Keep(x, weight, bias);
-        return (new Tensor(r), new Tensor(m), new Tensor(s));
+        var res = (new Tensor(r), new Tensor(m), new Tensor(s));
+        OpTracer.Current?.Op("GroupNorm", new[] { x, weight, bias }, new[] { res.Item1, res.Item2, res.Item3 }, groups, eps);
+        return res;
     }
 
     public static (Tensor?, Tensor?, Tensor?) GroupNormBackward(Tensor gradOutput, Tensor x, Tensor mean, Tensor rstd, Tensor? weight, long groups,
@@ -288,7 +310,9 @@ internal static unsafe partial class Kernels
         nint r, m = 0;
         Ensure.Ok(NativeMethods.wk_op_dropout(x.Handle, p, training ? 1 : 0, generator?.Handle ?? 0, &r, &m));
         Keep(x, generator);
-        return (new Tensor(r), Opt(m));
+        var res = (new Tensor(r), Opt(m));
+        OpTracer.Current?.Op("Dropout", new[] { x }, new[] { res.Item1, res.Item2 }, p, training);
+        return res;
     }
 
     public static Tensor Embedding(Tensor weight, Tensor indices)
@@ -298,7 +322,9 @@ internal static unsafe partial class Kernels
         nint r;
         Ensure.Ok(NativeMethods.wk_op_embedding(weight.Handle, indices.Handle, &r));
         Keep(weight, indices);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("Embedding", new[] { weight, indices }, new[] { y });
+        return y;
     }
 
     public static Tensor EmbeddingBackward(Tensor gradOutput, Tensor indices, long numWeights, long? paddingIdx)

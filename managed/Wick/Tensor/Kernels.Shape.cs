@@ -13,20 +13,40 @@ internal static unsafe partial class Kernels
     // Recording fronts (see Kernels.cs): each records its op for autograd when an operand requires grad;
     // the *Raw forms below are the native calls alone.
 
-    public static Tensor Cat(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
-        Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: false) : CatRaw(tensors, dim, @out);
+    public static Tensor Cat(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null)
+    {
+        Tensor r = Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: false) : CatRaw(tensors, dim, @out);
+        OpTracer.Current?.Op("Cat", tensors.ToArray(), new[] { r }, dim);
+        return r;
+    }
 
-    public static Tensor Stack(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null) =>
-        Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: true) : StackRaw(tensors, dim, @out);
+    public static Tensor Stack(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null)
+    {
+        Tensor r = Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: true) : StackRaw(tensors, dim, @out);
+        OpTracer.Current?.Op("Stack", tensors.ToArray(), new[] { r }, dim);
+        return r;
+    }
 
-    public static Tensor[] Split(Tensor x, long[] sizes, int dim) =>
-        Recording.Wants(x) ? ShapeRecording.Split(x, sizes, dim) : SplitRaw(x, sizes, dim);
+    public static Tensor[] Split(Tensor x, long[] sizes, int dim)
+    {
+        Tensor[] r = Recording.Wants(x) ? ShapeRecording.Split(x, sizes, dim) : SplitRaw(x, sizes, dim);
+        OpTracer.Current?.Op("Split", new[] { x }, r, sizes, dim);
+        return r;
+    }
 
-    public static Tensor IndexSelect(Tensor x, int dim, Tensor index) =>
-        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.IndexSelect, x, dim, index, IndexSelectRaw(x, dim, index)) : IndexSelectRaw(x, dim, index);
+    public static Tensor IndexSelect(Tensor x, int dim, Tensor index)
+    {
+        Tensor r = Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.IndexSelect, x, dim, index, IndexSelectRaw(x, dim, index)) : IndexSelectRaw(x, dim, index);
+        OpTracer.Current?.Op("IndexSelect", new[] { x, index }, new[] { r }, dim);
+        return r;
+    }
 
-    public static Tensor Gather(Tensor x, int dim, Tensor index) =>
-        Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.Gather, x, dim, index, GatherRaw(x, dim, index)) : GatherRaw(x, dim, index);
+    public static Tensor Gather(Tensor x, int dim, Tensor index)
+    {
+        Tensor r = Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.Gather, x, dim, index, GatherRaw(x, dim, index)) : GatherRaw(x, dim, index);
+        OpTracer.Current?.Op("Gather", new[] { x, index }, new[] { r }, dim);
+        return r;
+    }
 
     /// <summary>src null: the scalar <paramref name="value"/> is scattered. <paramref name="out"/> == x: in place.</summary>
     public static Tensor Scatter(Tensor x, int dim, Tensor index, Tensor? src, wk_scalar value, wk_scatter_mode mode, Tensor? @out = null) =>
@@ -94,8 +114,12 @@ internal static unsafe partial class Kernels
         Recording.Wants(x, @out) ? ShapeRecording.Triangle(x, diagonal, upper, @out) : TriangleRaw(x, diagonal, upper, @out);
 
     /// <summary>value null: no value (required for the non-constant modes; constant then pads with 0).</summary>
-    public static Tensor Pad(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value) =>
-        Recording.Wants(x) ? ShapeRecording.Pad(x, pad, mode, PadRaw(x, pad, mode, value)) : PadRaw(x, pad, mode, value);
+    public static Tensor Pad(Tensor x, long[] pad, PaddingMode mode, wk_scalar? value)
+    {
+        Tensor r = Recording.Wants(x) ? ShapeRecording.Pad(x, pad, mode, PadRaw(x, pad, mode, value)) : PadRaw(x, pad, mode, value);
+        OpTracer.Current?.Op("Pad", new[] { x }, new[] { r }, pad, mode, value);
+        return r;
+    }
 
     /// <summary>Stable sort; values are not materialised for the caller when <paramref name="wantValues"/> is false.</summary>
     public static (Tensor? Values, Tensor Indices) Sort(Tensor x, int dim, bool descending, bool wantValues = true)

@@ -12,38 +12,66 @@ namespace Wick;
 /// </summary>
 internal static unsafe partial class Kernels
 {
-    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null) =>
-        Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
+    public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
+    {
+        Tensor r = Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
+        OpTracer.Current?.Op("Unary", new[] { x }, new[] { r }, op, p0, p1);
+        return r;
+    }
 
     public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(b);
-        return Recording.Wants(a, b, @out) ? BinaryBackward.Record(a, b, op, @out) : BinaryRaw(a, b, op, @out);
+        Tensor r = Recording.Wants(a, b, @out) ? BinaryBackward.Record(a, b, op, @out) : BinaryRaw(a, b, op, @out);
+        OpTracer.Current?.Op("Binary", new[] { a, b }, new[] { r }, op);
+        return r;
     }
 
-    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null) =>
-        Recording.Wants(a, @out) ? BinaryScalarBackward.Record(a, s, op, reverse, @out) : BinaryScalarRaw(a, s, op, reverse, @out);
+    public static Tensor BinaryScalar(Tensor a, wk_scalar s, wk_binary_op op, bool reverse = false, Tensor? @out = null)
+    {
+        Tensor r = Recording.Wants(a, @out) ? BinaryScalarBackward.Record(a, s, op, reverse, @out) : BinaryScalarRaw(a, s, op, reverse, @out);
+        OpTracer.Current?.Op("BinaryScalar", new[] { a }, new[] { r }, op, s, reverse);
+        return r;
+    }
 
-    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null) =>
-        Recording.Wants(x) ? ReduceBackward.Record(x, op, dims, keepDim, param, dtype) : ReduceRaw(x, op, dims, keepDim, param, dtype);
+    public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
+    {
+        Tensor r = Recording.Wants(x) ? ReduceBackward.Record(x, op, dims, keepDim, param, dtype) : ReduceRaw(x, op, dims, keepDim, param, dtype);
+        OpTracer.Current?.Op("Reduce", new[] { x }, new[] { r }, op, dims.ToArray(), keepDim, param);
+        return r;
+    }
 
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(b);
-        return Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
+        Tensor r = Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
+        OpTracer.Current?.Op("MatMul", new[] { a, b }, new[] { r });
+        return r;
     }
 
     /// <summary>Ops of three operands; <paramref name="b"/> or <paramref name="c"/> may be null where the op allows it.</summary>
-    public static Tensor Ternary(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null) =>
-        Recording.Wants(a, b, c, @out) ? TernaryBackward.Record(op, a, b, c, s, @out) : TernaryRaw(op, a, b, c, s, @out);
+    public static Tensor Ternary(wk_ternary_op op, Tensor a, Tensor? b, Tensor? c, wk_scalar? s = null, Tensor? @out = null)
+    {
+        Tensor r = Recording.Wants(a, b, c, @out) ? TernaryBackward.Record(op, a, b, c, s, @out) : TernaryRaw(op, a, b, c, s, @out);
+        OpTracer.Current?.Op("Ternary", new[] { a, b, c }, new[] { r }, op, s);
+        return r;
+    }
 
     /// <summary>Max or min along one dim, with the index of the first extreme.</summary>
-    public static ValuesIndices ReduceIndices(Tensor x, wk_reduce_op op, int dim, bool keepDim) =>
-        Recording.Wants(x) ? ReduceIndicesBackward.Record(x, op, dim, keepDim) : ReduceIndicesRaw(x, op, dim, keepDim);
+    public static ValuesIndices ReduceIndices(Tensor x, wk_reduce_op op, int dim, bool keepDim)
+    {
+        ValuesIndices r = Recording.Wants(x) ? ReduceIndicesBackward.Record(x, op, dim, keepDim) : ReduceIndicesRaw(x, op, dim, keepDim);
+        OpTracer.Current?.Op("ReduceIndices", new[] { x }, new[] { r.Values, r.Indices }, op, dim, keepDim);
+        return r;
+    }
 
     /// <summary>Cumulative sum or product along one dim.</summary>
-    public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null) =>
-        Recording.Wants(x) ? ScanBackward.Record(x, op, dim, dtype) : ScanRaw(x, op, dim, dtype);
+    public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null)
+    {
+        Tensor r = Recording.Wants(x) ? ScanBackward.Record(x, op, dim, dtype) : ScanRaw(x, op, dim, dtype);
+        OpTracer.Current?.Op("Scan", new[] { x }, new[] { r }, op, dim);
+        return r;
+    }
 
     public static Tensor UnaryRaw(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {

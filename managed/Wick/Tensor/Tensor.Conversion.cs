@@ -19,6 +19,7 @@ public sealed partial class Tensor
                                                 nonBlocking ? 1 : 0, &r));
         GC.KeepAlive(this);
         var result = new Tensor(r);
+        OpTracer.Current?.Op("To", new[] { this }, new[] { result }, dtype);
         if (!Recording.Wants(this)) return result;
         if (r == Handle) return SameVariable(result);  // nothing changed: the same tensor, as PyTorch returns self
         if (!dtype.IsFloatingPoint()) return result;     // integer results carry no gradient
@@ -77,6 +78,7 @@ public sealed partial class Tensor
         Ensure.Ok(NativeMethods.wk_tensor_contiguous(Handle, &r));
         GC.KeepAlive(this);
         var result = new Tensor(r);
+        OpTracer.Current?.Op("Contiguous", new[] { this }, new[] { result });
         if (!Recording.Wants(this)) return result;
         if (r == Handle) return SameVariable(result);
         return Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } });
@@ -89,6 +91,7 @@ public sealed partial class Tensor
         Ensure.Ok(NativeMethods.wk_tensor_clone(Handle, &r));
         GC.KeepAlive(this);
         var result = new Tensor(r);
+        OpTracer.Current?.Op("Clone", new[] { this }, new[] { result });
         return Recording.Wants(this) ? Recording.Attach(result, new CloneBackward { Next = new[] { GradientEdge() } }) : result;
     }
 

@@ -22,15 +22,22 @@ public sealed partial class Tensor
 
     /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it (see <see cref="Reshape"/>).</summary>
     public unsafe Tensor View(params long[] shape) =>
-        ViewRecording.Record(this, WithSizes(&ViewNative, shape), Recording.Wants(this) ? new ReshapeBackward("ViewBackward", ShapeRef) : null);
+        Traced("View", ViewRecording.Record(this, WithSizes(&ViewNative, shape), Recording.Wants(this) ? new ReshapeBackward("ViewBackward", ShapeRef) : null));
 
     /// <summary>A tensor with new sizes (one may be -1): a view when possible, else a copy.</summary>
     public unsafe Tensor Reshape(params long[] shape) =>
-        ViewRecording.RecordMaybeView(this, WithSizes(&ReshapeNative, shape), Recording.Wants(this) ? new ReshapeBackward("ReshapeBackward", ShapeRef) : null);
+        Traced("Reshape", ViewRecording.RecordMaybeView(this, WithSizes(&ReshapeNative, shape), Recording.Wants(this) ? new ReshapeBackward("ReshapeBackward", ShapeRef) : null));
 
     /// <summary>A view broadcasting size-1 dimensions to the given sizes (-1 keeps a size).</summary>
     public unsafe Tensor Expand(params long[] shape) =>
-        ViewRecording.Record(this, WithSizes(&ExpandNative, shape), Recording.Wants(this) ? new ExpandBackward(ShapeRef) : null);
+        Traced("Expand", ViewRecording.Record(this, WithSizes(&ExpandNative, shape), Recording.Wants(this) ? new ExpandBackward(ShapeRef) : null));
+
+    // Reports a view op to the exporter's tracer, if one runs (see OpTracer); the result's shape says all it needs.
+    private Tensor Traced(string op, Tensor result, params object?[] args)
+    {
+        OpTracer.Current?.Op(op, new[] { this }, new[] { result }, args);
+        return result;
+    }
 
     /// <summary>A view with this tensor expanded to <paramref name="other"/>'s shape.</summary>
     public Tensor ExpandAs(Tensor other) => Expand(other.Shape);
@@ -41,7 +48,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_transpose(Handle, dim0, dim1, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new TransposeBackward(dim0, dim1) : null);
+        return Traced("Transpose", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new TransposeBackward(dim0, dim1) : null), dim0, dim1);
     }
 
     /// <summary>The transpose of a matrix (dimensions reversed for any rank, as PyTorch's .T).</summary>
@@ -63,7 +70,7 @@ public sealed partial class Tensor
         nint r;
         fixed (int* p = dims) Ensure.Ok(NativeMethods.wk_tensor_permute(Handle, p, dims.Length, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new PermuteBackward(dims) : null);
+        return Traced("Permute", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new PermuteBackward(dims) : null), (int[])dims.Clone());
     }
 
     /// <summary>Elements start, start + step, ... below end along a dimension (Python slice rules for negatives).</summary>
@@ -72,7 +79,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_slice(Handle, dim, start, end, step, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SliceBackward(ShapeRef, dim, start, end, step) : null);
+        return Traced("Slice", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SliceBackward(ShapeRef, dim, start, end, step) : null), dim, start, end, step);
     }
 
     /// <summary>length elements from start along a dimension.</summary>
@@ -91,7 +98,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_select(Handle, dim, index, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SelectBackward(ShapeRef, dim, index) : null);
+        return Traced("Select", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new SelectBackward(ShapeRef, dim, index) : null), dim, index);
     }
 
     /// <summary>Removes every dimension of size 1.</summary>
@@ -100,7 +107,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_squeeze(Handle, 0, 1, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null);
+        return Traced("Squeeze", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null));
     }
 
     /// <summary>Removes a dimension if its size is 1.</summary>
@@ -109,7 +116,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_squeeze(Handle, dim, 0, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null);
+        return Traced("Squeeze", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("SqueezeBackward", ShapeRef) : null));
     }
 
     /// <summary>Inserts a dimension of size 1.</summary>
@@ -118,7 +125,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_unsqueeze(Handle, dim, &r));
         GC.KeepAlive(this);
-        return ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("UnsqueezeBackward", ShapeRef) : null);
+        return Traced("Unsqueeze", ViewRecording.Record(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("UnsqueezeBackward", ShapeRef) : null));
     }
 
     /// <summary>Merges dimensions startDim..endDim into one (a view when possible).</summary>
@@ -127,7 +134,7 @@ public sealed partial class Tensor
         nint r;
         Ensure.Ok(NativeMethods.wk_tensor_flatten(Handle, startDim, endDim, &r));
         GC.KeepAlive(this);
-        return ViewRecording.RecordMaybeView(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("FlattenBackward", ShapeRef) : null);
+        return Traced("Flatten", ViewRecording.RecordMaybeView(this, new Tensor(r), Recording.Wants(this) ? new ReshapeBackward("FlattenBackward", ShapeRef) : null));
     }
 
     /// <summary>A view with explicit sizes, strides (elements) and storage offset; checked to stay inside the storage.</summary>

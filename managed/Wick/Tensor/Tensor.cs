@@ -25,6 +25,7 @@ public sealed partial class Tensor : IDisposable
         _handle = new TensorHandle(handle);
         MemoryPressure.Update();
         DisposeScope.Current?.Register(this);
+        OpTracer.Current?.Created(this);
     }
 
     /// <summary>

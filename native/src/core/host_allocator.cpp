@@ -11,6 +11,7 @@
 // Storage objects share, are not counted: at most 32 blocks per size class and thread, < 256 KiB).
 // EmptyCache frees the big-block cache and the calling thread's small blocks.
 #include "core/host_allocator.h"
+#include "core/platform/memory.h"
 
 #include <bit>
 #include <cstdlib>
@@ -18,9 +19,6 @@
 #include <map>
 #include <mutex>
 
-#if defined(__linux__)
-#  include <sys/mman.h>
-#endif
 
 #include "core/error.h"
 #include "core/small_pool.h"
@@ -80,10 +78,8 @@ size_t class_size(size_t nbytes) {
 
 void* system_allocate(size_t size) {
     const size_t align = size >= kHuge ? kHuge : kAlignment;
-    void* p = std::aligned_alloc(align, size);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (p != nullptr && size >= kHuge) madvise(p, size, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
+    void* p = platform::aligned_allocate(align, size);
+    if (p != nullptr && size >= kHuge) platform::advise_huge_pages(p, size);
     return p;
 }
 
@@ -92,7 +88,7 @@ void release_cache(Cache& c, size_t keep) {
     while (c.cached_bytes > keep && !c.free_blocks.empty()) {
         auto it = std::prev(c.free_blocks.end());
         c.cached_bytes -= it->first;
-        std::free(it->second);
+        platform::aligned_free(it->second);
         c.free_blocks.erase(it);
     }
 }
@@ -129,7 +125,7 @@ void* host_allocate(size_t nbytes) {
             p = nullptr;
         }
     } else {
-        p = std::aligned_alloc(kAlignment, size);
+        p = platform::aligned_allocate(kAlignment, size);
     }
     if (p == nullptr) {
         fail(WK_ERR_OUT_OF_MEMORY, "out of host memory allocating ", nbytes, " bytes (", g_live_bytes.load(),
@@ -158,7 +154,7 @@ void host_deallocate(void* ptr, size_t nbytes) {
         }
     }
     if (size <= kSmallPoolMax) return small_pool_free(ptr, size);
-    std::free(ptr);
+    platform::aligned_free(ptr);
 }
 
 MemoryStats host_memory_stats() {

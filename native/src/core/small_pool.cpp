@@ -2,6 +2,7 @@
 // kPerClass blocks each; beyond that, and at thread exit, blocks go back to the C allocator. A
 // block freed on another thread (a .NET finalizer, say) simply joins that thread's cache.
 #include "core/small_pool.h"
+#include "core/platform/memory.h"
 
 #include <bit>
 #include <cstdlib>
@@ -29,7 +30,7 @@ struct ThreadCache {
 
     void trim() {
         for (int c = 0; c < kClasses; ++c) {
-            for (int i = 0; i < count[c]; ++i) std::free(blocks[c][i]);
+            for (int i = 0; i < count[c]; ++i) platform::aligned_free(blocks[c][i]);
             count[c] = 0;
         }
     }
@@ -73,7 +74,7 @@ void* small_pool_allocate(size_t bytes) {
     const int c = class_of(bytes);
     ThreadCache* tc = thread_cache();
     if (tc != nullptr && tc->count[c] > 0) return tc->blocks[c][--tc->count[c]];
-    void* p = std::aligned_alloc(64, class_bytes(c));
+    void* p = platform::aligned_allocate(64, class_bytes(c));
     if (p == nullptr) throw std::bad_alloc();
     return p;
 }
@@ -86,7 +87,7 @@ void small_pool_free(void* p, size_t bytes) {
         tc->blocks[c][tc->count[c]++] = p;
         return;
     }
-    std::free(p);
+    platform::aligned_free(p);
 }
 
 void small_pool_trim() {

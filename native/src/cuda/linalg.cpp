@@ -128,7 +128,7 @@ void matmul_into(const View& c, const View& a, const View& b, double alpha_v, do
         copy(r, v);
         return r;
     };
-    Operand2 oa, ob;
+    Operand2 oa{}, ob{};
     View av = a, bv = b;
     const size_t es = dtype_size(c.dtype);
     DeviceBuffer a_buf(layout_of(a, &oa) ? 0 : static_cast<size_t>(a.numel()) * es);

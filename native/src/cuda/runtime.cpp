@@ -1,6 +1,7 @@
 // Devices, streams, events and host<->device copies of the CUDA backend (see runtime.cuh).
 #include "cuda/runtime.cuh"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -105,8 +106,9 @@ void properties(int32_t device, DeviceProperties* out) {
     cudaDeviceProp p;
     std::memset(&p, 0, sizeof(p));
     check_cuda(cudaGetDeviceProperties(&p, device), "cudaGetDeviceProperties");
+    // p.name is NUL-terminated within its 256 bytes; copy at most what fits, always terminated.
     std::memset(out->name, 0, sizeof(out->name));
-    std::strncpy(out->name, p.name, sizeof(out->name) - 1);
+    std::memcpy(out->name, p.name, std::min(std::strlen(p.name), sizeof(out->name) - 1));
     out->major = p.major;
     out->minor = p.minor;
     out->multiprocessor_count = p.multiProcessorCount;

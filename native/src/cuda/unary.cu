@@ -26,10 +26,13 @@ struct SameTypeUnary {
         constexpr bool fp = std::is_floating_point_v<C>;
         switch (op) {
             case WK_UNARY_NEG: return w_neg(v);
-            case WK_UNARY_ABS: return v < C(0) ? w_neg(v) : v;
+            case WK_UNARY_ABS:
+                if constexpr (std::is_unsigned_v<C>) return v;  // (uint8, bool): no negative values
+                else return v < C(0) ? w_neg(v) : v;
             case WK_UNARY_SIGN:
                 if (is_nan(v)) return v;
-                return static_cast<C>((C(0) < v) - (v < C(0)));
+                if constexpr (std::is_unsigned_v<C>) return static_cast<C>(C(0) < v);
+                else return static_cast<C>((C(0) < v) - (v < C(0)));
             case WK_UNARY_SQUARE: return w_mul(v, v);
             case WK_UNARY_RELU: return v > C(0) ? v : (is_nan(v) ? v : C(0));
             case WK_UNARY_FLOOR:

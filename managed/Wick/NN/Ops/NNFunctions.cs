@@ -34,6 +34,27 @@ internal abstract class NNFunction : Function
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Gradient"/> is built from recorded Tensor ops (and so differentiable again). Most layers'
+    /// gradients are fused native kernels that autograd does not record: a second derivative through them would
+    /// silently miss their terms, so a backward pass with createGraph refuses them instead.
+    /// </summary>
+    protected virtual bool GradientIsDifferentiable => false;
+
+    /// <summary>d(loss)/d(inputs) from d(loss)/d(outputs), as <see cref="Function"/>'s Backward.</summary>
+    protected abstract Tensor?[] Gradient(Tensor[] g);
+
+    /// <inheritdoc/>
+    protected sealed override Tensor?[] Backward(Tensor[] gradOutputs)
+    {
+        if (!GradientIsDifferentiable && GradMode.IsEnabled)
+            throw new NotSupportedException(
+                $"{Name}: second derivatives (a backward pass with createGraph: true) through {Name} are not supported yet: its " +
+                "gradient is a fused native kernel that autograd does not record. Run the backward pass without createGraph, " +
+                "or build the part you differentiate twice from Tensor methods.");
+        return Gradient(gradOutputs);
+    }
+
     /// <summary>The gradient for input slot <paramref name="i"/> if it is needed, else disposes it and returns null.</summary>
     protected Tensor? Keep(Tensor? g, int i)
     {
@@ -63,7 +84,7 @@ internal sealed class SoftmaxFunction : NNFunction
         return new[] { y };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         Tensor y = SavedTensors[0];
         return new Tensor?[] { _log ? Functional.LogSoftmaxBackward(g[0], y, _dim) : Functional.SoftmaxBackward(g[0], y, _dim) };
@@ -98,7 +119,7 @@ internal sealed class NllLossFunction : NNFunction
         return new[] { loss };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         var s = SavedTensors;
         return new Tensor?[] { Functional.NllLossBackward(g[0], s[0], s[1], s[2], _weight, _ignoreIndex, _reduction) };
@@ -140,7 +161,7 @@ internal sealed class ConvFunction : NNFunction
         return new[] { y };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         Tensor x = SavedTensors[0], w = SavedTensors[1];
         bool gi = NeedsInputGrad(0), gw = NeedsInputGrad(1), gb = _hasBias && NeedsInputGrad(2);
@@ -179,7 +200,7 @@ internal sealed class MaxPool2dFunction : NNFunction
         return new[] { y };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g) => new Tensor?[] { Functional.MaxPool2dBackward(g[0], SavedTensors[0], _inputShape) };
+    protected override Tensor?[] Gradient(Tensor[] g) => new Tensor?[] { Functional.MaxPool2dBackward(g[0], SavedTensors[0], _inputShape) };
 }
 
 internal sealed class AvgPool2dFunction : NNFunction
@@ -207,7 +228,7 @@ internal sealed class AvgPool2dFunction : NNFunction
         return new[] { Functional.AvgPool2d(x[0], _kernel, _stride, _padding, _ceil, _countIncludePad, _divisor) };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g) =>
+    protected override Tensor?[] Gradient(Tensor[] g) =>
         new Tensor?[] { Functional.AvgPool2dBackward(g[0], _inputShape, _kernel, _stride, _padding, _ceil, _countIncludePad, _divisor) };
 }
 
@@ -226,7 +247,7 @@ internal sealed class AdaptiveAvgPool2dFunction : NNFunction
         return new[] { Functional.AdaptiveAvgPool2d(x[0], _size) };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g) => new Tensor?[] { Functional.AdaptiveAvgPool2dBackward(g[0], _inputShape) };
+    protected override Tensor?[] Gradient(Tensor[] g) => new Tensor?[] { Functional.AdaptiveAvgPool2dBackward(g[0], _inputShape) };
 }
 
 /// <summary>Batch, layer or group normalisation with optional affine weight and bias (inputs: x, [weight, bias]).</summary>
@@ -272,7 +293,7 @@ internal sealed class NormFunction : NNFunction
         return new[] { y };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         var s = SavedTensors;
         Tensor x = s[0], mean = s[1], rstd = s[2];
@@ -301,6 +322,8 @@ internal sealed class DropoutFunction : NNFunction
 
     public override string Name => "Dropout";
 
+    protected override bool GradientIsDifferentiable => true;
+
     protected override Tensor[] Forward(Tensor[] x)
     {
         var (y, mask) = Functional.DropoutWithMask(x[0], _p, training: true, _generator);
@@ -308,7 +331,7 @@ internal sealed class DropoutFunction : NNFunction
         return new[] { y };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         // d(x m / (1 - p)) / dx = m / (1 - p).
         using Tensor m = SavedTensors[0].To(g[0].DType);
@@ -338,7 +361,7 @@ internal sealed class EmbeddingFunction : NNFunction
         return new[] { Functional.Embedding(_indices, w[0]) };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g) =>
+    protected override Tensor?[] Gradient(Tensor[] g) =>
         new Tensor?[] { Functional.EmbeddingBackward(g[0], SavedTensors[0], _numWeights, _paddingIdx) };
 }
 
@@ -367,6 +390,8 @@ internal sealed class JoinFunction : NNFunction
 
     public override string Name => _stack ? "Stack" : "Cat";
 
+    protected override bool GradientIsDifferentiable => true;
+
     protected override Tensor[] Forward(Tensor[] xs)
     {
         _sizes = new long[xs.Length];
@@ -374,7 +399,7 @@ internal sealed class JoinFunction : NNFunction
         return new[] { _stack ? Tensor.Stack(xs, _dim) : Tensor.Cat(xs, _dim) };
     }
 
-    protected override Tensor?[] Backward(Tensor[] g)
+    protected override Tensor?[] Gradient(Tensor[] g)
     {
         var r = new Tensor?[_sizes.Length];
         long offset = 0;
