@@ -29,9 +29,11 @@ public class CudaAutogradTests
         {
             yg = c.F(gpu);
         }
-        catch (Exception e) when (e is NotSupportedException or DeviceException)
+        catch (DeviceException e) when (e.Message.Contains("are on different devices", StringComparison.Ordinal))
         {
-            Assert.Ignore($"the forward pass does not run on CUDA (not an autograd matter): {e.Message}");
+            // A harness limit, not a CUDA one: the case's function builds CPU tensors of its own (masks, indices,
+            // buffers) that it combines with the moved inputs. Any other failure of the forward pass on CUDA fails.
+            Assert.Ignore($"the case makes CPU tensors inside its function: {e.Message}");
             return;
         }
         if (!yc.RequiresGrad)
