@@ -3,7 +3,7 @@
 // inputs, written the documented way (a DisposeScope per step), and the same steps in Debian's PyTorch (python3-torch,
 // bench/TrainStep/peer_torch.py) in the same run. Reports median step times, the ratio, the managed bytes allocated
 // per step, and (with --memory-steps N) live tensors and native bytes over a long run.
-// Usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--out artifacts/bench/train_step.json]
+// Usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--out artifacts/bench/train_step.json]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -13,7 +13,7 @@ using Wick.Optim;
 
 int threads = 2, steps = 200, memorySteps = 0;
 bool peer = true;
-string? outPath = null;
+string? outPath = null, only = null;
 for (int i = 0; i < args.Length; ++i)
 {
     switch (args[i])
@@ -23,8 +23,9 @@ for (int i = 0; i < args.Length; ++i)
         case "--memory-steps": memorySteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--no-peer": peer = false; break;
         case "--out": outPath = args[++i]; break;
+        case "--case": only = args[++i]; break;
         default:
-            Console.Error.WriteLine("usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--out FILE]");
+            Console.Error.WriteLine("usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--out FILE]");
             return 2;
     }
 }
@@ -46,6 +47,7 @@ var cases = new List<(string Name, Func<Sequential> Model, long[] Input, long Ba
 var results = new List<(string Name, double Ms, double Bytes)>();
 foreach (var (name, make, input, batch) in cases)
 {
+    if (only is not null && !name.StartsWith(only, StringComparison.Ordinal)) continue;
     Tensor.ManualSeed(0);
     using var model = make();
     using var opt = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
@@ -60,7 +62,10 @@ foreach (var (name, make, input, batch) in cases)
         loss.Backward();
         opt.Step();
     }
-    for (int i = 0; i < Math.Max(10, steps / 10); ++i) Step();
+    // Warm-up long enough for tiered JIT to promote the hot managed paths (tier 0 -> tier 1 needs 30 calls plus a
+    // background delay): at least 50 steps and 2 seconds, so the timed steps measure steady state.
+    var warmClock = Stopwatch.StartNew();
+    for (int i = 0; i < Math.Max(50, steps / 10) || warmClock.Elapsed.TotalSeconds < 2; ++i) Step();
     var times = new double[steps];
     long bytes0 = GC.GetAllocatedBytesForCurrentThread();
     for (int i = 0; i < steps; ++i)
