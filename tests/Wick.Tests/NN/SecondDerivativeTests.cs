@@ -164,6 +164,13 @@ public class SecondDerivativeTests
             return (a => gn.Forward(a[0]), new[] { X(new long[] { 2, 4, 3 }, 38, SampleLayout.Strided), Randomise(gn.Weight!, 39), Randomise(gn.Bias!, 40) });
         });
 
+        // Upsampling: linear in the input.
+        yield return new("Upsample nearest, scale 2", () => (a => new Upsample(2.0).Forward(a[0]), new[] { X(new long[] { 1, 2, 2, 3 }, 44, SampleLayout.Transposed) }));
+        yield return new("Upsample bilinear to (5, 4), corners aligned", () =>
+            (a => new Upsample((5, 4), mode: InterpolateMode.Bilinear, alignCorners: true).Forward(a[0]), new[] { X(new long[] { 1, 2, 3, 2 }, 45) }));
+        yield return new("Upsample bilinear, scale (1.5, 2)", () =>
+            (a => new Upsample(scaleFactor: (1.5, 2.0), mode: InterpolateMode.Bilinear).Forward(a[0]), new[] { X(new long[] { 2, 1, 2, 3 }, 46) }));
+
         // Embedding: linear in the table; the padding row gets no gradient.
         yield return new("Embedding with a padding index, cubed", () =>
         {
