@@ -205,7 +205,8 @@ internal sealed class ConvFunction : NNFunction
         Tensor x = SavedTensors[0], w = SavedTensors[1];
         bool gi = NeedsInputGrad(0), gw = NeedsInputGrad(1), gb = _hasBias && NeedsInputGrad(2);
         var (dx, dw, db) = _transposed
-            ? Functional.ConvTranspose2dBackward(g[0], x, w, _stride[0], _padding[0], _groups, _dilation[0], gi, gw, gb)
+            ? Kernels.ConvTranspose2dBackward(g[0], x, w, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups,
+                                              gi, gw, gb)
             : _spatial == 1
                 ? Functional.Conv1dBackward(g[0], x, w, _stride[0], _padding[0], _dilation[0], _groups, gi, gw, gb)
                 : Functional.Conv2dBackward(g[0], x, w, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups,
