@@ -185,6 +185,23 @@ public class SecondDerivativeTests
             var mha = new MultiheadAttention(4, 2, dtype: DType.Float64, generator: new Generator(42));
             return (a => mha.Forward(a[0], a[0], a[0], needWeights: false).Output, new[] { X(new long[] { 3, 1, 4 }, 43, lo: -1, hi: 1) });
         });
+        yield return new("TransformerEncoderLayer (pre-norm, gelu)", () =>
+        {
+            var layer = new TransformerEncoderLayer(4, 2, dimFeedforward: 6, dropout: 0, activation: "gelu", normFirst: true, dtype: DType.Float64,
+                                                    generator: new Generator(47));
+            return (a => layer.Forward(a[0]), new[] { X(new long[] { 2, 1, 4 }, 48, lo: -1, hi: 1) });
+        });
+        yield return new("LSTM and GRU", () =>
+        {
+            var lstm = new LSTM(2, 2, batchFirst: true, dtype: DType.Float64, generator: new Generator(49));
+            var gru = new GRU(2, 2, dtype: DType.Float64, generator: new Generator(50));
+            return (a =>
+            {
+                var (y, (h, c)) = lstm.Forward(a[0]);
+                var (z, hz) = gru.Forward(y);
+                return z * h.Sum();
+            }, new[] { X(new long[] { 1, 3, 2 }, 51, lo: -1, hi: 1) });
+        });
     }
 
     public static IEnumerable<TestCaseData> GradGradCases() => Cases().Select(c => new TestCaseData(c).SetName($"GradGradCheck {c.Name}"));
