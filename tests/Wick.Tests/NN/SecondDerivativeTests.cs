@@ -297,6 +297,40 @@ public class SecondDerivativeTests
     }
 
     [Test]
+    public void RepeatedHessianVectorProductsKeepLiveTensorsFlat()
+    {
+        // The recorded gradients (and the linear-map and convolution nodes they create) are freed with their scope and graph.
+        using var conv = new Conv2d(1, 2, 3, padding: 1, dtype: DType.Float64, generator: new Generator(70));
+        using var bn = new BatchNorm2d(2, dtype: DType.Float64);
+        using var pool = new MaxPool2d(2);
+        using var up = new Upsample(2.0);
+        using var ce = new CrossEntropyLoss();
+        using var x = Samples.Uniform(new long[] { 2, 1, 4, 4 }, -2, 2, 71).Detach();
+        using var target = Tensor.FromArray(new long[] { 1, 0 });
+        Tensor[] ps = { conv.Weight, conv.Bias!, bn.Weight!, bn.Bias! };
+        void Step()
+        {
+            using var scope = DisposeScope.Begin();
+            Tensor h = up.Forward(pool.Forward(bn.Forward(conv.Forward(x)).Relu()));
+            Tensor logits = h.Flatten(1).Narrow(1, 0, 2);
+            Tensor?[] g = Wick.Autograd.Grad(new[] { ce.Forward(logits, target) }, ps, createGraph: true);
+            Tensor dot = (g[0]! * g[0]!).Sum() + (g[2]! * g[3]!).Sum();
+            Wick.Autograd.Grad(new[] { dot }, ps);
+        }
+        long Live()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return Memory.Stats().LiveTensors;
+        }
+        for (int i = 0; i < 5; ++i) Step();
+        long before = Live();
+        for (int i = 0; i < 20; ++i) Step();
+        Assert.That(Live(), Is.LessThanOrEqualTo(before));
+    }
+
+    [Test]
     public void ThirdDerivativesOfSoftmaxAndConv2dMatchCentralDifferences()
     {
         // GradGradCheck of a first derivative: the recorded gradients are themselves recorded-differentiable.
