@@ -88,6 +88,10 @@ internal sealed class GraphBuilder
     public string Int64s(params long[] values) => Const(DType.Int64, new long[] { values.Length },
         values.SelectMany(BitConverter.GetBytes).ToArray(), "i64:" + string.Join(",", values));
 
+    /// <summary>A float32 vector constant (Resize scales).</summary>
+    public string Floats(params double[] values) => Const(DType.Float32, new long[] { values.Length },
+        values.SelectMany(v => BitConverter.GetBytes((float)v)).ToArray(), "f32:" + string.Join(",", values.Select(v => v.ToString("R"))));
+
     /// <summary>An int64 scalar (0-d) constant.</summary>
     public string Int64Scalar(long value) => Const(DType.Int64, Array.Empty<long>(), BitConverter.GetBytes(value), "i64s:" + value);
 

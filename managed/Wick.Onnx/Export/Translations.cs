@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Wick.NN;
 using Wick.Native;
 using Wick.Onnx.Proto;
 using static Wick.Onnx.Export.GraphBuilder;
@@ -51,6 +52,10 @@ internal sealed partial class Tracer
         "Gather" => One(outs, Out(outs[0]!, _g.Op("GatherElements", new[] { x[0]!.Name, x[1]!.Name }, Int("axis", Norm((int)a[0]!, x[0]!.Rank))),
             x[0]!.Batch >= 0 ? x[0]!.Batch : x[1]!.Batch)),
         "Pad" => One(outs, Pad(x[0]!, outs[0]!, (long[])a[0]!, (PaddingMode)a[1]!, (wk_scalar?)a[2])),
+        "LSTM" or "GRU" => Recurrent(op, x, outs, a),
+        "Upsample" => One(outs, Upsample(x[0]!, outs[0]!, ((long, long))a[0]!, (bool)a[1]!, (bool)a[2]!, ((double, double))a[3]!)),
+        "NllLoss" => NllLoss(x, outs, (Reduction)a[0]!, (long)a[1]!),
+        "MaskedFill" => One(outs, MaskedFill(x[0]!, x[1]!, x[2], outs[0]!, (wk_scalar)a[0]!)),
         _ => throw Unsupported(op, "there is no ONNX translation for it"),
     };
 
@@ -207,6 +212,7 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_POW => B("Pow", l, r),
             wk_binary_op.WK_BINARY_MAXIMUM => B("Max", l, r),
             wk_binary_op.WK_BINARY_MINIMUM => B("Min", l, r),
+            wk_binary_op.WK_BINARY_ATAN2 when fp => Atan2(l, r, dt),
             wk_binary_op.WK_BINARY_EQ => B("Equal", l, r),
             wk_binary_op.WK_BINARY_NE => _g.Op("Not", new[] { B("Equal", l, r) }),
             wk_binary_op.WK_BINARY_LT => B("Less", l, r),
@@ -247,7 +253,8 @@ internal sealed partial class Tracer
 
     private Value Scan(Value x, Tensor y, wk_scan_op op, int dim)
     {
-        if (op != wk_scan_op.WK_SCAN_CUMSUM) throw Unsupported("CumProd", "opset 17 has no cumulative product");
+        if (op == wk_scan_op.WK_SCAN_CUMPROD) return CumProd(x, y, dim);
+        if (op != wk_scan_op.WK_SCAN_CUMSUM) throw Unsupported($"the scan {OpName(op)}", "opset 17 has no matching operator");
         return Out(y, _g.Op("CumSum", new[] { Cast(x, y.DType), _g.Int64Scalar(Norm(dim, x.Rank)) }), x.Batch);
     }
 
@@ -607,8 +614,10 @@ internal sealed partial class Tracer
             PaddingMode.Constant => "constant",
             PaddingMode.Reflect => "reflect",
             PaddingMode.Replicate => "edge",
-            _ => throw Unsupported($"Pad in {mode} mode", "opset 17's Pad has no wrap mode"),
+            PaddingMode.Circular => "wrap",
+            _ => throw Unsupported($"Pad in {mode} mode", "there is no ONNX translation for it"),
         };
+        if (mode == PaddingMode.Circular) return Out(y, CircularPad(x, begins, ends), x.Batch);
         double v = value is { } s ? (s.kind == (int)wk_scalar_kind.WK_SCALAR_FLOAT ? s.f : s.i) : 0;
         var ins = mode == PaddingMode.Constant
             ? new[] { x.Name, _g.Int64s(begins.Concat(ends).ToArray()), _g.Scalar(v, x.DType) }
