@@ -138,6 +138,7 @@ internal sealed partial class Tracer
             wk_unary_op.WK_UNARY_FLOOR => U("Floor", xi),
             wk_unary_op.WK_UNARY_CEIL => U("Ceil", xi),
             wk_unary_op.WK_UNARY_ROUND => U("Round", xi),
+            wk_unary_op.WK_UNARY_TRUNC => dt.IsFloatingPoint() ? _g.Op("Where", new[] { B("Less", xi, C(0)), U("Ceil", xi), U("Floor", xi) }) : xi,
             // Opset 17 has no Gelu: 0.5 x (1 + erf(x / sqrt 2)), or the tanh form.
             wk_unary_op.WK_UNARY_GELU => B("Mul", B("Mul", xi, C(0.5)), B("Add", U("Erf", B("Div", xi, C(Math.Sqrt(2)))), C(1))),
             wk_unary_op.WK_UNARY_GELU_TANH => B("Mul", B("Mul", xi, C(0.5)), B("Add", C(1), U("Tanh",
@@ -205,6 +206,8 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_MUL => B("Mul", l, r),
             wk_binary_op.WK_BINARY_DIV => B("Div", l, r),
             wk_binary_op.WK_BINARY_FLOOR_DIV when fp => _g.Op("Floor", new[] { B("Div", l, r) }),
+            // Integers: ONNX's Div truncates; a - (a mod b), with Python's remainder, is an exact multiple of b.
+            wk_binary_op.WK_BINARY_FLOOR_DIV when dt != DType.Bool => B("Div", B("Sub", l, B("Mod", l, r)), r),
             // Python's remainder takes the divisor's sign: a - floor(a / b) b for floats, Mod(fmod=0) for integers.
             wk_binary_op.WK_BINARY_REMAINDER when fp => B("Sub", l, B("Mul", _g.Op("Floor", new[] { B("Div", l, r) }), r)),
             wk_binary_op.WK_BINARY_REMAINDER => B("Mod", l, r),
@@ -222,6 +225,10 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_LOGICAL_AND => B("And", l, r),
             wk_binary_op.WK_BINARY_LOGICAL_OR => B("Or", l, r),
             wk_binary_op.WK_BINARY_LOGICAL_XOR => B("Xor", l, r),
+            // Opset 17 has bitwise operators only for booleans (the logical ones); BitwiseAnd & co. came in opset 18.
+            wk_binary_op.WK_BINARY_BITWISE_AND when dt == DType.Bool => B("And", l, r),
+            wk_binary_op.WK_BINARY_BITWISE_OR when dt == DType.Bool => B("Or", l, r),
+            wk_binary_op.WK_BINARY_BITWISE_XOR when dt == DType.Bool => B("Xor", l, r),
             _ => throw Unsupported($"the binary op {OpName(op)} on {dt}", "opset 17 has no matching operator"),
         };
     }
@@ -281,6 +288,23 @@ internal sealed partial class Tracer
             case wk_reduce_op.WK_REDUCE_LOGSUMEXP: r = Attr("ReduceLogSumExp", Cast(x, y.DType)); break;
             case wk_reduce_op.WK_REDUCE_NORM when param == 1: r = Attr("ReduceL1", Cast(x, y.DType)); break;
             case wk_reduce_op.WK_REDUCE_NORM when param == 2: r = Attr("ReduceL2", Cast(x, y.DType)); break;
+            case wk_reduce_op.WK_REDUCE_NORM when double.IsInfinity(param):
+                r = Attr(param > 0 ? "ReduceMax" : "ReduceMin", _g.Op("Abs", new[] { Cast(x, y.DType) }));
+                break;
+            case wk_reduce_op.WK_REDUCE_NORM when param == 0:  // the count of non-zeros
+            {
+                string xi = Cast(x, y.DType);
+                string nonZero = Cast(new Value(_g.Op("Not", new[] { _g.Op("Equal", new[] { xi, _g.Scalar(0, y.DType) }) }), x.Shape, DType.Bool, -1), y.DType);
+                r = _g.Op("ReduceSum", new[] { nonZero, _g.Int64s(axes.Select(d => (long)d).ToArray()) }, keep);
+                break;
+            }
+            case wk_reduce_op.WK_REDUCE_NORM:  // (sum |x|^p)^(1/p)
+            {
+                string powered = _g.Op("Pow", new[] { _g.Op("Abs", new[] { Cast(x, y.DType) }), _g.Scalar(param, y.DType) });
+                string sum = _g.Op("ReduceSum", new[] { powered, _g.Int64s(axes.Select(d => (long)d).ToArray()) }, keep);
+                r = _g.Op("Pow", new[] { sum, _g.Scalar(1 / param, y.DType) });
+                break;
+            }
             case wk_reduce_op.WK_REDUCE_ALL or wk_reduce_op.WK_REDUCE_ANY:
                 r = Cast(new Value(Attr(op == wk_reduce_op.WK_REDUCE_ALL ? "ReduceMin" : "ReduceMax", Cast(new Value(Cast(x, DType.Bool), x.Shape, DType.Bool, -1), DType.Int32)),
                     y.Shape, DType.Int32, -1), DType.Bool);

@@ -418,6 +418,27 @@ public class ExportCoverageTests
         Compare(owner, F, b => Many(RandN(new[] { b, 2, 3, 4 }, 1300 + (ulong)b)), "circular Pad (2-d and 1-d, up to the whole axis)");
     }
 
+    [Test]
+    public void TruncIntegerFloorDivisionBooleanBitwiseOpsAndEveryNormMatchOnnxRuntime()
+    {
+        using var owner = new Identity();
+        Tensor[] F(Tensor[] v)
+        {
+            using var scope = DisposeScope.Begin();
+            var x = v[0] * 3.0;
+            var i = x.Trunc().To(DType.Int64);
+            var j = (v[0].Abs() * 2.0 + 1.0).To(DType.Int64);                 // positive divisors
+            var fd = i.FloorDivide(j).To(DType.Float32);                      // negative quotients round down
+            var fdNeg = i.FloorDivide(j.Neg()).To(DType.Float32);
+            var a = x.Gt(0.0);
+            var b = x.Abs().Gt(1.0);
+            var bits = Tensor.Cat(new[] { a.BitwiseAnd(b), a.BitwiseOr(b), a.BitwiseXor(b) }, 1).To(DType.Float32);
+            var norms = Tensor.Stack(new[] { x.Norm(3, 1), x.Norm(double.PositiveInfinity, 1), x.Norm(double.NegativeInfinity, 1), x.Trunc().Norm(0, 1), v[0].Norm(0.5, 1) }, 1);
+            return Many(scope.MoveOut(Tensor.Cat(new[] { x.Trunc(), fd, fdNeg, bits, norms }, 1)));
+        }
+        Compare(owner, F, b => Many(RandN(new[] { b, 6 }, 1400 + (ulong)b)), "Trunc, integer FloorDivide, bitwise and/or/xor of booleans, Norm with p = 3, inf, -inf, 0, 0.5");
+    }
+
     // ---- what still refuses -------------------------------------------------------------------------------------------
 
     [Test]
