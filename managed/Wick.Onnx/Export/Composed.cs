@@ -68,6 +68,32 @@ internal sealed partial class Tracer
         return r;
     }
 
+    // A factory (Zeros, Ones, Full, a scalar) inside the forward. A dimension equal to an input's batch size is taken
+    // from that input's shape at run time; the second trace (one more sample) confirms that it follows the batch: a size
+    // that only happened to equal it stays fixed there, the graphs differ and the export is refused.
+    private Value Full(Tensor y, long[] shape, wk_scalar value, DType dtype)
+    {
+        double v = value.kind == (int)wk_scalar_kind.WK_SCALAR_FLOAT ? value.f : value.i;
+        int batch = -1;
+        var dims = new string[shape.Length];
+        for (int i = 0; i < shape.Length; ++i)
+        {
+            int k = _batchInputs.FindIndex(b => b.Size == shape[i]);
+            if (k < 0)
+            {
+                dims[i] = _g.Int64s(shape[i]);
+                continue;
+            }
+            dims[i] = _g.Op("Slice", new[] { _g.Op("Shape", new[] { _batchInputs[k].Name }), _g.Int64s(0), _g.Int64s(1), _g.Int64s(0) });
+            if (batch < 0) batch = i;
+        }
+        long count = shape.Aggregate(1L, (p, d) => p * d);
+        if (batch < 0 && count <= 64) return Out(y, _g.Filled(v, dtype, shape), -1);
+        if (batch < 0) return Out(y, _g.Op("Expand", new[] { _g.Scalar(v, dtype), _g.Int64s(shape) }), -1);
+        string size = _g.Op("Concat", dims, Int("axis", 0));
+        return Out(y, _g.Op("Expand", new[] { _g.Scalar(v, dtype), size }), batch);
+    }
+
     private Value MaskedFill(Value x, Value mask, Value? valueTensor, Tensor y, wk_scalar value)
     {
         string v = valueTensor is not null ? Cast(valueTensor, y.DType)

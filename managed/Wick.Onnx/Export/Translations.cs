@@ -53,6 +53,7 @@ internal sealed partial class Tracer
             x[0]!.Batch >= 0 ? x[0]!.Batch : x[1]!.Batch)),
         "Pad" => One(outs, Pad(x[0]!, outs[0]!, (long[])a[0]!, (PaddingMode)a[1]!, (wk_scalar?)a[2])),
         "LSTM" or "GRU" => Recurrent(op, x, outs, a),
+        "Full" => One(outs, Full(outs[0]!, (long[])a[0]!, (wk_scalar)a[1]!, (DType)a[2]!)),
         "Upsample" => One(outs, Upsample(x[0]!, outs[0]!, ((long, long))a[0]!, (bool)a[1]!, (bool)a[2]!, ((double, double))a[3]!)),
         "NllLoss" => NllLoss(x, outs, (Reduction)a[0]!, (long)a[1]!),
         "MaskedFill" => One(outs, MaskedFill(x[0]!, x[1]!, x[2], outs[0]!, (wk_scalar)a[0]!)),

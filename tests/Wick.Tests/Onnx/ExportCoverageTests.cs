@@ -442,22 +442,77 @@ public class ExportCoverageTests
     // ---- what still refuses -------------------------------------------------------------------------------------------
 
     [Test]
-    public void AnLstmWithAnInitialStateOfAFactoryIsRefusedNamingTheFactory()
+    public void FactoriesInsideTheForwardFollowTheBatchAndMatchOnnxRuntime()
     {
-        // The state is made with Zeros inside the forward, of a shape holding the batch size: not a graph value.
-        using var lstm = new LSTM(3, 4, batchFirst: true, generator: new Generator(1));
+        // Zeros/Ones/Full of a shape holding the batch size read it from the input's shape at run time; a shape without it
+        // is a constant; a scalar operand of Where is a 0-d factory.
+        using var owner = new Identity();
+        Tensor[] F(Tensor[] v)
+        {
+            using var scope = DisposeScope.Begin();
+            var x = v[0];
+            var z = Tensor.Zeros(x.Shape) + x;
+            var ones = Tensor.Ones(x.Size(0), 1);
+            var full = Tensor.Full(new long[] { 1, 5 }, 2.5);
+            var w = Tensor.Where(x.Gt(0.0), 2.0, x);
+            return Many(scope.MoveOut(Tensor.Cat(new[] { z, ones, x * full, w }, 1)));
+        }
+        Compare(owner, F, b => Many(RandN(new[] { b, 5 }, 1500 + (ulong)b)), "Zeros(x.Shape), Ones(N, 1), Full(1, 5), Where with a scalar");
+    }
+
+    [Test]
+    public void AnLstmAndAGruWithZeroInitialStatesMadeInTheForwardMatchOnnxRuntime()
+    {
+        using var lstm = new LSTM(3, 6, numLayers: 2, batchFirst: true, generator: new Generator(1));
         Tensor[] F(Tensor[] xs)
         {
-            using var h = Tensor.Zeros(1, xs[0].Size(0), 4);
-            using var c = Tensor.Zeros(1, xs[0].Size(0), 4);
+            using var h = Tensor.Zeros(2, xs[0].Size(0), 6);
+            using var c = Tensor.Ones(2, xs[0].Size(0), 6);
             var (y, (hn, cn)) = lstm.Forward(xs[0], (h, c));
-            hn.Dispose();
-            cn.Dispose();
-            return Many(y);
+            return Many(y, hn, cn);
         }
-        using var x = RandN(new long[] { 2, 5, 3 }, 1);
-        var ex = Assert.Throws<OnnxNotSupportedException>(() => OnnxExport.ToBytes(lstm, F, new[] { x }));
-        Assert.That(ex!.Message, Does.Match(@"ONNX export: (Tensor\.Zeros|Tensor\.Full|an op called from .*) is not supported: it made a tensor inside the traced forward \(used by LSTM\)"));
+        Compare(lstm, F, b => Many(RandN(new[] { b, 5, 3 }, 1600 + (ulong)b)), "LSTM with h0 = Zeros(2, N, 6) and c0 = Ones(2, N, 6) made in the forward");
+        using var gru = new GRU(3, 6, bidirectional: true, batchFirst: true, generator: new Generator(2));
+        Tensor[] G(Tensor[] xs)
+        {
+            using var h = Tensor.Full(new[] { 2, xs[0].Size(0), 6 }, 0.5);
+            var (y, hn) = gru.Forward(xs[0], h);
+            return Many(y, hn);
+        }
+        Compare(gru, G, b => Many(RandN(new[] { b, 5, 3 }, 1700 + (ulong)b)), "GRU (bidirectional) with h0 = Full(2, N, 6, 0.5) made in the forward");
+    }
+
+    [Test]
+    public void AFactoryWhoseSizeOnlyHappensToEqualTheBatchIsRefused()
+    {
+        // Exported at batch 3, Zeros(3, 2) looks batch-sized; the second trace (batch 4) keeps it at 3, so the graphs differ.
+        using var owner = new Identity();
+        Tensor[] F(Tensor[] xs)
+        {
+            using var z = Tensor.Zeros(3, 2);
+            using var s = z.Sum(0, keepDim: true);
+            return Many(xs[0] + s);
+        }
+        using var x = RandN(new long[] { 3, 2 }, 1);
+        var ex = Assert.Throws<OnnxNotSupportedException>(() => OnnxExport.ToBytes(owner, F, new[] { x }));
+        Assert.That(ex!.Message, Does.Contain("depends on the batch size"));
+    }
+
+    [Test]
+    public void AnUntracedInPlaceWriteIntoAFactoryTensorIsRefused()
+    {
+        // IndexFill writes in place without being translated: the graph would still hold the zeros.
+        using var owner = new Identity();
+        using var index = Tensor.FromArray(new long[] { 1 }, 1);
+        Tensor[] F(Tensor[] xs)
+        {
+            using var z = Tensor.Zeros(xs[0].Shape);
+            z.IndexFillInPlace(1, index, 5.0);
+            return Many(xs[0] + z);
+        }
+        using var x = RandN(new long[] { 3, 2 }, 1);
+        var ex = Assert.Throws<OnnxNotSupportedException>(() => OnnxExport.ToBytes(owner, F, new[] { x }));
+        Assert.That(ex!.Message, Does.Contain("wrote in place"));
     }
 
     [Test]
