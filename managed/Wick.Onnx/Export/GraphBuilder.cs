@@ -28,6 +28,9 @@ internal sealed class Value
     public int Batch { get; }
     public int Rank => Shape.Length;
 
+    /// <summary>Writes the nodes computing this value, for an output computed only when something uses it; then null.</summary>
+    public Action? Emit { get; set; }
+
     /// <summary>Why this value cannot be used in the exported graph (an op's output ONNX does not provide), or null.</summary>
     public string? Unusable { get; init; }
 }

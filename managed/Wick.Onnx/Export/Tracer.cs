@@ -117,6 +117,11 @@ internal sealed partial class Tracer : OpTracer
         if (_values.TryGetValue(t, out var v))
         {
             if (v.Unusable is not null) throw new OnnxNotSupportedException($"ONNX export: {usedBy} uses {v.Unusable}");
+            if (v.Emit is { } emit)
+            {
+                v.Emit = null;
+                emit();
+            }
             // The storage's version moves with every in-place write: one the trace did not see would be lost in the graph.
             if (checkVersion && _versions.TryGetValue(t, out long version) && !t.IsDisposed && t.Version != version)
                 throw new OnnxNotSupportedException(

@@ -407,19 +407,38 @@ internal sealed partial class Tracer
     private Value?[] MaxPool(Value x, Tensor?[] outs, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceil)
     {
         NeedBatch("MaxPool2d", x, 4);
-        string r = _g.Op("MaxPool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
-            Ints("dilations", dilation), Int("ceil_mode", ceil ? 1 : 0));
-        return new Value?[]
+        var attributes = new[] { Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)), Ints("dilations", dilation),
+            Int("ceil_mode", ceil ? 1 : 0) };
+        string r = _g.Op("MaxPool", new[] { x.Name }, attributes);
+        // The indices only when something uses them (a second MaxPool node with its Indices output). ONNX numbers them
+        // over the whole (N, C, H, W) input, PyTorch within each (H, W) plane: the plane's offset is a multiple of H W,
+        // so the remainder is PyTorch's index.
+        Tensor idx = outs[1]!;
+        string name = _g.Fresh("maxpool_indices");
+        var indices = new Value(name, idx.Shape, idx.DType, x.Batch);
+        indices.Emit = () =>
         {
-            Out(outs[0]!, r, x.Batch),
-            new(r + "_indices", outs[1]!.Shape, outs[1]!.DType, -1) { Unusable = "the indices of MaxPool2d, which ONNX numbers differently; export the pooled values only" },
+            string raw = _g.Fresh("maxpool_raw_indices");
+            _g.Node("MaxPool", new[] { x.Name }, new[] { _g.Fresh("maxpool_unused"), raw }, attributes);
+            string planar = _g.Op("Mod", new[] { raw, _g.Int64Scalar(x.Shape[2] * x.Shape[3]) });
+            _g.Node("Cast", new[] { planar }, new[] { name }, Int("to", Loading.OnnxDTypes.FromWick(idx.DType)));
         };
+        return new Value?[] { Out(outs[0]!, r, x.Batch), indices };
     }
 
     private Value AvgPool(Value x, Tensor y, long[] kernel, long[] stride, long[] padding, bool ceil, bool countIncludePad, long divisorOverride)
     {
         NeedBatch("AvgPool2d", x, 4);
-        if (divisorOverride != 0) throw Unsupported("AvgPool2d with a divisor override", "ONNX AveragePool has no divisor parameter");
+        if (divisorOverride != 0)
+        {
+            // The window sums (mean with the padding counted, times the window size) over the divisor: exact when no
+            // window reaches past the padding, which only ceil_mode allows.
+            if (ceil) throw Unsupported("AvgPool2d with a divisor override and ceil_mode", "ONNX AveragePool has no divisor parameter and its last windows would be clipped");
+            string mean = _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
+                Int("count_include_pad", 1));
+            string sum = _g.Op("Mul", new[] { mean, _g.Scalar(kernel[0] * kernel[1], y.DType) });
+            return Out(y, _g.Op("Div", new[] { sum, _g.Scalar(divisorOverride, y.DType) }), x.Batch);
+        }
         string r = _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
             Int("ceil_mode", ceil ? 1 : 0), Int("count_include_pad", countIncludePad ? 1 : 0));
         return Out(y, r, x.Batch);
@@ -430,10 +449,35 @@ internal sealed partial class Tracer
         NeedBatch("AdaptiveAvgPool2d", x, 4);
         long h = x.Shape[2], w = x.Shape[3];
         if (size[0] == 1 && size[1] == 1) return Out(y, _g.Op("GlobalAveragePool", new[] { x.Name }), x.Batch);
-        if (size[0] == 0 || size[1] == 0 || h % size[0] != 0 || w % size[1] != 0)
-            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {size[0]}x{size[1]}", "ONNX can express it only when the output size divides the input size");
+        if (size[0] == 0 || size[1] == 0)
+            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {size[0]}x{size[1]}", "an empty output has no ONNX pooling");
+        if (h % size[0] != 0 || w % size[1] != 0) return Out(y, AdaptiveCells(x.Name, h, w, size[0], size[1]), x.Batch);
         long[] k = { h / size[0], w / size[1] };
         return Out(y, _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", k), Ints("strides", k)), x.Batch);
+    }
+
+    // PyTorch's adaptive cells, [floor(i H / oh), ceil((i + 1) H / oh)) by [floor(j W / ow), ceil((j + 1) W / ow)),
+    // which overlap when the output does not divide the input: one ReduceMean per cell, concatenated back.
+    private string AdaptiveCells(string x, long h, long w, long oh, long ow)
+    {
+        const long MaxCells = 4096;
+        if (oh * ow > MaxCells)
+            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {oh}x{ow}", $"the output does not divide the input and has more than {MaxCells} cells, one ONNX node each");
+        static (long, long) Cell(long i, long n, long o) => (i * n / o, ((i + 1) * n + o - 1) / o);
+        var rows = new string[oh];
+        for (long i = 0; i < oh; ++i)
+        {
+            var (h0, h1) = Cell(i, h, oh);
+            var cells = new string[ow];
+            for (long j = 0; j < ow; ++j)
+            {
+                var (w0, w1) = Cell(j, w, ow);
+                string cell = _g.Op("Slice", new[] { x, _g.Int64s(h0, w0), _g.Int64s(h1, w1), _g.Int64s(2, 3) });
+                cells[j] = _g.Op("ReduceMean", new[] { cell }, Ints("axes", new long[] { 2, 3 }), Int("keepdims", 1));
+            }
+            rows[i] = ow == 1 ? cells[0] : _g.Op("Concat", cells, Int("axis", 3));
+        }
+        return oh == 1 ? rows[0] : _g.Op("Concat", rows, Int("axis", 2));
     }
 
     // Normalisations also report their statistics, which ONNX's operators do not give back as Wick does.

@@ -516,12 +516,32 @@ public class ExportCoverageTests
     }
 
     [Test]
-    public void AvgPoolWithADivisorOverrideIsRefusedWithTheReason()
+    public void PoolingCornerCasesMatchOnnxRuntime()
     {
-        using var model = new AvgPool2d(2, divisorOverride: 3);
-        using var x = RandN(new long[] { 2, 1, 4, 4 }, 1);
+        // AdaptiveAvgPool2d to sizes that do not divide the input (overlapping cells), AvgPool2d with a divisor override,
+        // and MaxPool2d's indices (PyTorch's per-plane numbering).
+        using var owner = new Identity();
+        Tensor[] F(Tensor[] v)
+        {
+            using var scope = DisposeScope.Begin();
+            var x = v[0];
+            var adaptive = Functional.AdaptiveAvgPool2d(x, (3, 4)).Flatten(1);
+            var adaptive1 = Functional.AdaptiveAvgPool2d(x, (5, 1)).Flatten(1);
+            var divided = Functional.AvgPool2d(x, 3, stride: 2, padding: 1, divisorOverride: 5).Flatten(1);
+            var (pooled, indices) = Functional.MaxPool2dWithIndices(x, (3, 3), (2, 2), (1, 1));
+            return Many(scope.MoveOut(Tensor.Cat(new[] { adaptive, adaptive1, divided, pooled.Flatten(1), indices.To(DType.Float32).Flatten(1) }, 1)));
+        }
+        Compare(owner, F, b => Many(RandN(new[] { b, 2, 7, 6 }, 1800 + (ulong)b)),
+            "AdaptiveAvgPool2d 7x6 to 3x4 and 5x1, AvgPool2d with divisor override 5, MaxPool2d indices");
+    }
+
+    [Test]
+    public void AvgPoolWithADivisorOverrideAndCeilModeIsRefusedWithTheReason()
+    {
+        using var model = new AvgPool2d(2, ceilMode: true, divisorOverride: 3);
+        using var x = RandN(new long[] { 2, 1, 5, 5 }, 1);
         var ex = Assert.Throws<OnnxNotSupportedException>(() => OnnxExport.ToBytes(model, x));
-        Assert.That(ex!.Message, Does.Contain("AvgPool2d with a divisor override is not supported: ONNX AveragePool has no divisor parameter"));
+        Assert.That(ex!.Message, Does.Contain("AvgPool2d with a divisor override and ceil_mode is not supported: ONNX AveragePool has no divisor parameter"));
     }
 
     [Test]
