@@ -21,6 +21,9 @@ struct F32x16 {
     static void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
     static Reg loadu(const float* p) { return _mm512_loadu_ps(p); }
     static void storeu(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+    // Non-temporal store; p must be aligned to the register size.
+    static void stream(float* p, Reg v) { _mm512_stream_ps(p, v); }
+    static void sfence() { _mm_sfence(); }
     static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
     static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
     static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
