@@ -499,6 +499,21 @@ public class ExportCoverageTests
     }
 
     [Test]
+    public void AFactoryOfTheTracedBatchSizePlusOneStillExports()
+    {
+        // Exported at batch 3 with a hidden size of 4: in the trace at batch 4 the state Zeros(1, 4, 4) has two
+        // batch-sized dimensions; the traces at batches 5 and 6 agree with the one at 3, so the export goes ahead.
+        using var gru = new GRU(3, 4, batchFirst: true, generator: new Generator(3));
+        Tensor[] F(Tensor[] xs)
+        {
+            using var h = Tensor.Zeros(1, xs[0].Size(0), 4);
+            var (y, hn) = gru.Forward(xs[0], h);
+            return Many(y, hn);
+        }
+        Compare(gru, F, b => Many(RandN(new[] { b, 5, 3 }, 1900 + (ulong)b)), "GRU with h0 = Zeros(1, N, 4), exported at batch 3");
+    }
+
+    [Test]
     public void AnUntracedInPlaceWriteIntoAFactoryTensorIsRefused()
     {
         // IndexFill writes in place without being translated: the graph would still hold the zeros.
