@@ -182,7 +182,7 @@ public sealed class LSTM : RecurrentBase
     /// (zeros when null).
     /// </summary>
     public (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input, (Tensor H, Tensor C)? state = null) =>
-        OpTracer.Composite("LSTM", TracedInputs(input, state?.H, state?.C), () => ForwardCore(input, state), r => new[] { r.Output, r.State.H, r.State.C },
+        OpTracer.Current is null ? ForwardCore(input, state) : OpTracer.Composite("LSTM", TracedInputs(input, state?.H, state?.C), () => ForwardCore(input, state), r => new[] { r.Output, r.State.H, r.State.C },
             TracedArgs());
 
     private (Tensor Output, (Tensor H, Tensor C) State) ForwardCore(Tensor input, (Tensor H, Tensor C)? state)
@@ -299,7 +299,7 @@ public sealed class GRU : RecurrentBase
     /// final hidden state of every layer and direction, (layers·D, N, H). <paramref name="h0"/> is the initial state (zeros when null).
     /// </summary>
     public (Tensor Output, Tensor H) Forward(Tensor input, Tensor? h0 = null) =>
-        OpTracer.Composite("GRU", TracedInputs(input, h0, null), () => ForwardCore(input, h0), r => new[] { r.Output, r.H }, TracedArgs());
+        OpTracer.Current is null ? ForwardCore(input, h0) : OpTracer.Composite("GRU", TracedInputs(input, h0, null), () => ForwardCore(input, h0), r => new[] { r.Output, r.H }, TracedArgs());
 
     private (Tensor Output, Tensor H) ForwardCore(Tensor input, Tensor? h0)
     {
