@@ -5,6 +5,7 @@
 // Loops are over contiguous arrays with loop-invariant branches, so the compiler unswitches and
 // vectorises them; large tensors are split across the intra-op pool.
 #include <cmath>
+#include <type_traits>
 
 #include "core/parallel.h"
 #include "cpu/dispatch.h"
@@ -87,34 +88,51 @@ void adam_typed(const View& pv, const View& gv, const View& mv, const View& vv, 
     const T bias2_sqrt = static_cast<T>(std::sqrt(bias2));
     const T w1 = static_cast<T>(1.0 - o.beta1), beta2 = static_cast<T>(o.beta2), w2 = static_cast<T>(1.0 - o.beta2);
     const T eps = static_cast<T>(o.eps), wd = static_cast<T>(o.weight_decay);
-    const T decay = static_cast<T>(1.0 - o.lr * o.weight_decay);
-    const T sign = o.maximize ? T(-1) : T(1);
     const bool coupled = o.weight_decay != 0 && !o.decoupled_weight_decay;
     const bool decoupled = o.weight_decay != 0 && o.decoupled_weight_decay;
-    const bool amsgrad = o.amsgrad != 0;
-    auto chunk = [&](T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, T* __restrict vmax,
-                     int64_t n) {
+    // Decoupled decay as an unconditional factor (1 when off: x * 1 is x exactly, NaN and inf included).
+    const T decay = decoupled ? static_cast<T>(1.0 - o.lr * o.weight_decay) : T(1);
+    const T sign = o.maximize ? T(-1) : T(1);
+    const bool low = w1 < T(0.5);  // lerp's branch, hoisted
+    // The remaining options are template flags, so each variant's loop has no branches and vectorises.
+    auto chunk = [&](auto amsgrad_c, auto coupled_c, auto low_c, T* __restrict p, const T* __restrict g, T* __restrict m,
+                     T* __restrict v, T* __restrict vmax, int64_t n) {
+        constexpr bool kAmsgrad = decltype(amsgrad_c)::value, kCoupled = decltype(coupled_c)::value;
+        constexpr bool kLow = decltype(low_c)::value;
         for (int64_t i = 0; i < n; ++i) {
-            T x = p[i];
-            if (decoupled) x = x * decay;
+            const T x = p[i] * decay;
             T d = sign * g[i];
-            if (coupled) d = d + wd * x;
-            T mi = lerp(m[i], d, w1);
+            if constexpr (kCoupled) d = d + wd * x;
+            const T mi = kLow ? m[i] + w1 * (d - m[i]) : d - (d - m[i]) * (T(1) - w1);  // lerp(m, d, w1)
             T vi = v[i] * beta2 + w2 * d * d;
             m[i] = mi;
             v[i] = vi;
-            if (amsgrad) {
+            if constexpr (kAmsgrad) {
                 vi = vmax[i] > vi ? vmax[i] : vi;
                 vmax[i] = vi;
             }
-            T denom = std::sqrt(vi) / bias2_sqrt + eps;
+            const T denom = std::sqrt(vi) / bias2_sqrt + eps;
             p[i] = x - step_size * (mi / denom);
         }
     };
-    parallel_for(pv.numel(), kGrain,
-                 [&](int64_t b, int64_t e) {
-                     chunk(p_base + b, g_base + b, m_base + b, v_base + b, at(vmax_base, b), e - b);
-                 });
+    using Yes = std::true_type;
+    using No = std::false_type;
+    parallel_for(pv.numel(), kGrain, [&](int64_t b, int64_t e) {
+        T *p = p_base + b, *m = m_base + b, *v = v_base + b, *vmax = at(vmax_base, b);
+        const T* g = g_base + b;
+        const int64_t n = e - b;
+        const int variant = (o.amsgrad != 0 ? 4 : 0) + (coupled ? 2 : 0) + (low ? 1 : 0);
+        switch (variant) {
+            case 0: return chunk(No{}, No{}, No{}, p, g, m, v, vmax, n);
+            case 1: return chunk(No{}, No{}, Yes{}, p, g, m, v, vmax, n);
+            case 2: return chunk(No{}, Yes{}, No{}, p, g, m, v, vmax, n);
+            case 3: return chunk(No{}, Yes{}, Yes{}, p, g, m, v, vmax, n);
+            case 4: return chunk(Yes{}, No{}, No{}, p, g, m, v, vmax, n);
+            case 5: return chunk(Yes{}, No{}, Yes{}, p, g, m, v, vmax, n);
+            case 6: return chunk(Yes{}, Yes{}, No{}, p, g, m, v, vmax, n);
+            default: return chunk(Yes{}, Yes{}, Yes{}, p, g, m, v, vmax, n);
+        }
+    });
 }
 
 template <class T>

@@ -58,9 +58,32 @@ struct RowsSimd {
         return V::hmax(V::max(m0, m1));
     }
 
+    // exp(x) for x <= 0 and not NaN (softmax after subtracting the row maximum), so nothing overflows and no
+    // NaN needs handling. n = round(x / ln 2) by the magic-number trick: one FMA adding 1.5 * 2^23 + 1 rounds
+    // x / ln 2 to an integer held (plus one) in the low mantissa bits, from where it shifts straight into the
+    // exponent field. r = x - n ln 2 (ln 2 in two parts), e^r by the same degree-6 polynomial as V::exp, then
+    // 2^(n+1) goes into the exponent bits and a final * 0.5 rounds results below FLT_MIN correctly (n + 1 >=
+    // -125 keeps the exponent addition in the normal range). Below -87.34 the result is 0.
+    static R exp_below(R x) {
+        const R lo = V::set1(-87.3365479f), magic = V::set1(12582913.f);
+        const R xc = V::max(x, lo);
+        const R j = V::fma(xc, V::set1(1.44269504088896341f), magic);
+        const R n = V::sub(j, magic);
+        R r = V::fma(n, V::set1(-0.693359375f), xc);
+        r = V::fma(n, V::set1(2.12194440e-4f), r);
+        R p = V::set1(1.9875691500e-4f);
+        p = V::fma(p, r, V::set1(1.3981999507e-3f));
+        p = V::fma(p, r, V::set1(8.3334519073e-3f));
+        p = V::fma(p, r, V::set1(4.1665795894e-2f));
+        p = V::fma(p, r, V::set1(1.6666665459e-1f));
+        p = V::fma(p, r, V::set1(5.0000001201e-1f));
+        p = V::fma(p, V::mul(r, r), V::add(r, V::set1(1.f)));
+        return V::zero_below(V::mul(V::add_exponent(p, j), V::set1(0.5f)), x, lo);
+    }
+
     template <bool kBelow>
     static R exp_of(R v) {
-        if constexpr (kBelow) return V::exp_below(v);
+        if constexpr (kBelow) return exp_below(v);
         else return V::exp(v);
     }
 
