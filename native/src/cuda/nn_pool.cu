@@ -43,17 +43,23 @@ __global__ void __launch_bounds__(kThreads) max_pool2d_kernel(T* out, int64_t* i
     indices[i] = best_i;
 }
 
-// One thread per plane: zero it, then add grad_out along the indices in output order.
+// One warp per plane; lane l owns the plane's cells c with c % 32 == l. It zeroes them (the warp's stores
+// coalesce), then walks the outputs in order and adds those whose index is one of its cells, so every cell sums
+// its contributions in output order, as the CPU does: the same result bit for bit, without atomics. (One thread
+// per plane was serial over the plane and its stores did not coalesce.)
 template <class T>
 __global__ void __launch_bounds__(kThreads)
-    max_pool2d_backward_planes(T* gx, const T* go, const int64_t* indices, int64_t P, int64_t HW, int64_t OHW) {
-    const int64_t pl = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    max_pool2d_backward_warps(T* gx, const T* go, const int64_t* indices, int64_t P, int64_t HW, int64_t OHW) {
+    const int64_t pl = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
+    const int64_t lane = threadIdx.x % 32;
     if (pl >= P) return;
     T* gp = gx + pl * HW;
-    for (int64_t j = 0; j < HW; ++j) gp[j] = T(0);
+    for (int64_t c = lane; c < HW; c += 32) gp[c] = T(0);
+    const int64_t* ip = indices + pl * OHW;
+    const T* gop = go + pl * OHW;
     for (int64_t j = 0; j < OHW; ++j) {
-        const int64_t at = indices[pl * OHW + j];
-        if (at >= 0 && at < HW) gp[at] += go[pl * OHW + j];
+        const int64_t at = ip[j];
+        if (at >= 0 && at < HW && at % 32 == lane) gp[at] += gop[j];
     }
 }
 
@@ -177,7 +183,7 @@ void max_pool2d_backward(const View& grad_x, const View& grad_out, const View& i
     if (s.P == 0) return;
     dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, &kernels::max_pool2d_backward_planes<T>, grid_1d(ceil_div(s.P, kThreads), op), dim3(kThreads),
+        launch_kernel(op, &kernels::max_pool2d_backward_warps<T>, grid_1d(ceil_div(s.P * 32, kThreads), op), dim3(kThreads),
                       data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const int64_t>(indices), s.P, s.H * s.W,
                       s.OH * s.OW);
     });
