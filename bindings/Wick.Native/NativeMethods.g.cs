@@ -305,6 +305,18 @@ internal unsafe struct wk_cuda_device_properties
     public long l2_cache_bytes;
 }
 
+/// <summary>
+/// Where float32 work may use TF32 tensor cores (about 10 bits of mantissa in the products), PyTorch's two
+/// switches: matrix products (off by default, as torch.backends.cuda.matmul.allow_tf32) and convolutions
+/// (on by default, as torch.backends.cudnn.allow_tf32). Process-wide.
+/// </summary>
+internal enum wk_tf32_scope : int
+{
+    WK_TF32_MATMUL = 0,
+    WK_TF32_CONVOLUTION = 1,
+    WK_TF32_SCOPE_COUNT = 2,
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct wk_memory_stats
 {
@@ -1277,19 +1289,15 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial wk_status wk_cuda_synchronize(int device_index);
 
-    /// <summary>
-    /// TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
-    /// torch.backends.cuda.matmul.allow_tf32). Process-wide.
-    /// </summary>
-    // C: wk_status wk_cuda_set_allow_tf32(int32_t allow)
+    // C: wk_status wk_cuda_set_allow_tf32(wk_tf32_scope scope, int32_t allow)
     [LibraryImport(LibraryName, EntryPoint = "wk_cuda_set_allow_tf32")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_set_allow_tf32(int allow);
+    internal static partial wk_status wk_cuda_set_allow_tf32(wk_tf32_scope scope, int allow);
 
-    // C: wk_status wk_cuda_get_allow_tf32(int32_t* allow)
+    // C: wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int32_t* allow)
     [LibraryImport(LibraryName, EntryPoint = "wk_cuda_get_allow_tf32")]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
-    internal static partial wk_status wk_cuda_get_allow_tf32(int* allow);
+    internal static partial wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int* allow);
 
     /// <summary>
     /// A new stream that does not synchronize with the default stream.

@@ -93,13 +93,25 @@ public static unsafe class Cuda
     /// </summary>
     public static bool AllowTF32
     {
-        get
-        {
-            int allow;
-            Ensure.Ok(NativeMethods.wk_cuda_get_allow_tf32(&allow));
-            return allow != 0;
-        }
-        set => Ensure.Ok(NativeMethods.wk_cuda_set_allow_tf32(value ? 1 : 0));
+        get => GetAllowTF32(wk_tf32_scope.WK_TF32_MATMUL);
+        set => Ensure.Ok(NativeMethods.wk_cuda_set_allow_tf32(wk_tf32_scope.WK_TF32_MATMUL, value ? 1 : 0));
+    }
+
+    /// <summary>
+    /// Whether float32 convolutions (the ones computed as matrix products) may use TF32 tensor cores; on by
+    /// default, as PyTorch's <c>torch.backends.cudnn.allow_tf32</c>. Turn it off for float32-exact convolutions.
+    /// </summary>
+    public static bool AllowTF32Convolution
+    {
+        get => GetAllowTF32(wk_tf32_scope.WK_TF32_CONVOLUTION);
+        set => Ensure.Ok(NativeMethods.wk_cuda_set_allow_tf32(wk_tf32_scope.WK_TF32_CONVOLUTION, value ? 1 : 0));
+    }
+
+    private static bool GetAllowTF32(wk_tf32_scope scope)
+    {
+        int allow;
+        Ensure.Ok(NativeMethods.wk_cuda_get_allow_tf32(scope, &allow));
+        return allow != 0;
     }
 
     /// <summary>The stream this thread's work on the device is queued on (the default stream unless one is in use).</summary>

@@ -782,10 +782,16 @@ WK_API wk_status wk_cuda_device_properties_get(int32_t device_index, wk_cuda_dev
 WK_API wk_status wk_cuda_memory_info(int32_t device_index, int64_t* free_bytes, int64_t* total_bytes);
 /* Waits until all work queued on the device (every stream) is done. */
 WK_API wk_status wk_cuda_synchronize(int32_t device_index);
-/* TF32 tensor cores for float32 matrix products (off by default, as PyTorch's
- * torch.backends.cuda.matmul.allow_tf32). Process-wide. */
-WK_API wk_status wk_cuda_set_allow_tf32(int32_t allow);
-WK_API wk_status wk_cuda_get_allow_tf32(int32_t* allow);
+/* Where float32 work may use TF32 tensor cores (about 10 bits of mantissa in the products), PyTorch's two
+ * switches: matrix products (off by default, as torch.backends.cuda.matmul.allow_tf32) and convolutions
+ * (on by default, as torch.backends.cudnn.allow_tf32). Process-wide. */
+typedef WK_ENUM(wk_tf32_scope) {
+    WK_TF32_MATMUL = 0,
+    WK_TF32_CONVOLUTION = 1,
+    WK_TF32_SCOPE_COUNT = 2
+} wk_tf32_scope;
+WK_API wk_status wk_cuda_set_allow_tf32(wk_tf32_scope scope, int32_t allow);
+WK_API wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int32_t* allow);
 
 /* A queue of GPU work. Each thread has a current stream per device (the device's default stream
  * until set); kernels and copies of that thread are queued on it. Refcounted. */

@@ -106,18 +106,27 @@ WK_API wk_status wk_cuda_synchronize(int32_t device_index) {
     });
 }
 
-WK_API wk_status wk_cuda_set_allow_tf32(int32_t allow) {
+namespace {
+void check_tf32_scope(wk_tf32_scope scope, const char* what) {
+    check(scope >= 0 && scope < WK_TF32_SCOPE_COUNT, WK_ERR_INVALID_ARGUMENT, what, ": unknown TF32 scope ",
+          static_cast<int>(scope), " (0 = matrix products, 1 = convolutions)");
+}
+}  // namespace
+
+WK_API wk_status wk_cuda_set_allow_tf32(wk_tf32_scope scope, int32_t allow) {
     return guard([&] {
+        check_tf32_scope(scope, "cuda_set_allow_tf32");
         const Backend& be = cuda_loaded("cuda_set_allow_tf32");
-        check_backend(be, be.runtime->set_allow_tf32(allow != 0 ? 1 : 0));
+        check_backend(be, be.runtime->set_allow_tf32(scope, allow != 0 ? 1 : 0));
     });
 }
 
-WK_API wk_status wk_cuda_get_allow_tf32(int32_t* allow) {
+WK_API wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int32_t* allow) {
     return guard([&] {
         auto& a = out_param(allow, "cuda_get_allow_tf32");
+        check_tf32_scope(scope, "cuda_get_allow_tf32");
         const Backend& be = cuda_loaded("cuda_get_allow_tf32");
-        check_backend(be, be.runtime->get_allow_tf32(&a));
+        check_backend(be, be.runtime->get_allow_tf32(scope, &a));
     });
 }
 

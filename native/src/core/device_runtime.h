@@ -62,9 +62,10 @@ struct DeviceRuntime {
     wk_status (*pinned_free)(void* ptr, size_t nbytes);
     wk_status (*pinned_empty_cache)();
 
-    // TF32 for float32 matrix products (like PyTorch's torch.backends.cuda.matmul.allow_tf32).
-    wk_status (*set_allow_tf32)(int32_t allow);
-    wk_status (*get_allow_tf32)(int32_t* allow);
+    // TF32 for float32 matrix products or convolutions (PyTorch's torch.backends.cuda.matmul.allow_tf32 and
+    // torch.backends.cudnn.allow_tf32); the scope is checked by the caller.
+    wk_status (*set_allow_tf32)(wk_tf32_scope scope, int32_t allow);
+    wk_status (*get_allow_tf32)(wk_tf32_scope scope, int32_t* allow);
 };
 
 }  // namespace wick

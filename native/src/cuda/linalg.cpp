@@ -8,8 +8,8 @@
 // stored column-major is passed with op T. An operand with neither inner stride 1 is first copied
 // to a contiguous scratch buffer. Batch strides may be 0 (broadcast).
 //
-// float32 uses CUBLAS_COMPUTE_32F, or CUBLAS_COMPUTE_32F_FAST_TF32 when TF32 is allowed
-// (Cuda.AllowTF32); float16 and bfloat16 accumulate in float32; float64 in float64. Integer
+// float32 uses CUBLAS_COMPUTE_32F, or CUBLAS_COMPUTE_32F_FAST_TF32 when TF32 is allowed for the
+// caller's scope (Cuda.AllowTF32 for products, Cuda.AllowTF32Convolution for the convolutions); float16 and bfloat16 accumulate in float32; float64 in float64. Integer
 // products are not supported on CUDA (as in PyTorch).
 #include "cuda/linalg.cuh"
 
@@ -78,9 +78,9 @@ struct Types {
     bool double_scalars;
 };
 
-Types types_for(DType dt) {
+Types types_for(DType dt, wk_tf32_scope scope) {
     switch (dt) {
-        case DType::F32: return {CUDA_R_32F, allow_tf32() ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F, false};
+        case DType::F32: return {CUDA_R_32F, allow_tf32(scope) ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F, false};
         case DType::F64: return {CUDA_R_64F, CUBLAS_COMPUTE_64F, true};
         case DType::F16: return {CUDA_R_16F, CUBLAS_COMPUTE_32F, false};
         case DType::BF16: return {CUDA_R_16BF, CUBLAS_COMPUTE_32F, false};
@@ -97,12 +97,12 @@ void check_int(int64_t v, const char* what) {
 }  // namespace
 
 // c (dense rows: strides (any, m, 1)) = alpha * a @ b + beta * c.
-void matmul_into(const View& c, const View& a, const View& b, double alpha_v, double beta_v) {
+void matmul_into(const View& c, const View& a, const View& b, double alpha_v, double beta_v, wk_tf32_scope scope) {
     const int64_t batch = c.sizes[0], n = c.sizes[1], m = c.sizes[2], k = a.sizes[2];
     const bool dense_rows = (c.strides[2] == 1 || m == 1) && (c.strides[1] == m || n == 1);
     check(dense_rows, WK_ERR_INTERNAL, "matmul: the CUDA kernel needs an output with dense rows");
     const int64_t c_batch_stride = batch == 1 ? n * m : c.strides[0];
-    const Types t = types_for(c.dtype);
+    const Types t = types_for(c.dtype, scope);
     if (batch == 0 || n == 0 || m == 0) return;
     if (k == 0) {  // an empty sum: beta * c
         check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: an empty inner dimension needs a contiguous output");

@@ -8,8 +8,10 @@ namespace wick::cuda {
 void bmm(const View& c, const View& a, const View& b);
 // c = alpha * a @ b + beta * c (c not read when beta == 0).
 // matmul_into: c's rows must be dense (strides (any, m, 1)); its batch stride is free (kernels that
-// write a slice of a larger tensor, like the convolutions' per-group products).
-void matmul_into(const View& c, const View& a, const View& b, double alpha, double beta);
+// write a slice of a larger tensor, like the convolutions' per-group products). scope: which TF32
+// switch decides float32's compute mode (the convolutions pass WK_TF32_CONVOLUTION).
+void matmul_into(const View& c, const View& a, const View& b, double alpha, double beta,
+                 wk_tf32_scope scope = WK_TF32_MATMUL);
 void gemm(const View& c, const View& a, const View& b, double alpha, double beta);
 
 }  // namespace wick::cuda

@@ -6,7 +6,8 @@
 //                       then col2im gathers each input element's taps (no atomics)
 //   grad weight         part[n] (OCg, K)    = grad_out[n, g] (OCg, P) @ col[n]^T, then the parts
 //                       are summed over images in order (deterministic)
-// The column buffer is kept under kColBytes by chunking the batch. Layouts as in nn_conv.cuh.
+// The column buffer is kept under kColBytes by chunking the batch. Layouts as in nn_conv.cuh. float32
+// products use TF32 when Cuda.AllowTF32Convolution is on (the default, as PyTorch's cuDNN convolutions).
 #include "cuda/buffer.cuh"
 #include "cuda/linalg.cuh"
 #include "cuda/nn_common.cuh"
@@ -131,7 +132,7 @@ void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias
                 const View c = view3(data_of<T>(out) + (n0 * g.OC + grp * g.OCg) * P, x.dtype, cn, g.OCg, P, g.OC * P, P, 1);
                 const View a = view3(data_of<const T>(w) + grp * g.OCg * K, x.dtype, cn, g.OCg, K, 0, K, 1);
                 const View b = view3(col.as<T>(), x.dtype, cn, K, P, K * P, P, 1);
-                matmul_into(c, a, b, 1.0, 0.0);
+                matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
             }
         }
         if (bias.data != nullptr) {
@@ -156,7 +157,7 @@ void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const 
                 const View a = view3(data_of<const T>(w) + grp * g.OCg * K, grad_x.dtype, cn, K, g.OCg, 0, 1, K);
                 const View b = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_x.dtype, cn, g.OCg, P,
                                      g.OC * P, P, 1);
-                matmul_into(c, a, b, 1.0, 0.0);
+                matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
                 const int64_t total = cn * g.Cg * g.H * g.W;
                 if (total == 0) continue;
                 launch_kernel(op, &kernels::col2im_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
@@ -182,7 +183,7 @@ void conv2d_backward_weight_gemm(const View& grad_w, const View& grad_out, const
                 const View a = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_w.dtype, cn, g.OCg, P,
                                      g.OC * P, P, 1);
                 const View b = view3(col.as<T>(), grad_w.dtype, cn, P, K, K * P, 1, P);
-                matmul_into(c, a, b, 1.0, 0.0);
+                matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
                 launch_kernel(op, &kernels::sum_parts_kernel<T>, grid_1d(ceil_div(J, kThreads), op), dim3(kThreads),
                               data_of<T>(grad_w) + grp * J, part.as<const T>(), cn, J, static_cast<int32_t>(n0 > 0));
             }

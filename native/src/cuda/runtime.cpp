@@ -67,7 +67,8 @@ void check_device(int32_t device, const char* what) {
           n == 1 ? " CUDA device is" : " CUDA devices are", " available");
 }
 
-std::atomic<int32_t> g_allow_tf32{0};
+// Per wk_tf32_scope: matrix products off, convolutions on (PyTorch's defaults).
+std::atomic<int32_t> g_allow_tf32[WK_TF32_SCOPE_COUNT] = {0, 1};
 
 }  // namespace
 
@@ -132,9 +133,9 @@ void synchronize(int32_t device) {
     check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
 }
 
-void set_allow_tf32(int32_t allow) { g_allow_tf32.store(allow != 0 ? 1 : 0); }
-void get_allow_tf32(int32_t* allow) { *allow = g_allow_tf32.load(); }
-bool allow_tf32() { return g_allow_tf32.load() != 0; }
+void set_allow_tf32(wk_tf32_scope scope, int32_t allow) { g_allow_tf32[scope].store(allow != 0 ? 1 : 0); }
+void get_allow_tf32(wk_tf32_scope scope, int32_t* allow) { *allow = g_allow_tf32[scope].load(); }
+bool allow_tf32(wk_tf32_scope scope) { return g_allow_tf32[scope].load() != 0; }
 
 // ---------------------------------------------------------------------------------------------
 // Streams and events

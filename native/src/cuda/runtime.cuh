@@ -36,9 +36,9 @@ void event_synchronize(void* event);
 void event_query(void* event, int32_t* done);
 void event_elapsed_ms(void* start, void* end, float* ms);
 
-void set_allow_tf32(int32_t allow);
-void get_allow_tf32(int32_t* allow);
-bool allow_tf32();
+void set_allow_tf32(wk_tf32_scope scope, int32_t allow);
+void get_allow_tf32(wk_tf32_scope scope, int32_t* allow);
+bool allow_tf32(wk_tf32_scope scope);
 
 // The memory table.
 void mem_allocate(int32_t device, size_t nbytes, void** out);

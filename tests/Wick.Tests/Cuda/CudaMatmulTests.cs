@@ -66,6 +66,31 @@ public class CudaMatmulTests
     }
 
     [Test]
+    public void Tf32_convolutions_are_on_by_default_switch_apart_from_products_and_stay_within_tf32_precision()
+    {
+        RequireCuda();
+        Assert.That(CudaTf32Setup.DefaultConvolutionTF32, Is.True, "default, as torch.backends.cudnn.allow_tf32");
+        bool products = Wick.Cuda.AllowTF32, convolutions = Wick.Cuda.AllowTF32Convolution;
+        try
+        {
+            Wick.Cuda.AllowTF32 = false;
+            Wick.Cuda.AllowTF32Convolution = true;
+            Assert.That((Wick.Cuda.AllowTF32, Wick.Cuda.AllowTF32Convolution), Is.EqualTo((false, true)), "two separate switches");
+            // 8 input channels x 3x3 taps: the convolution runs as matrix products (the path TF32 applies to).
+            using Tensor x = Values(5, new long[] { 2, 8, 10, 10 }, DType.Float32, -1, 1), w = Values(6, new long[] { 6, 8, 3, 3 }, DType.Float32, -1, 1);
+            using Tensor xg = x.To(Gpu), wg = w.To(Gpu);
+            using Tensor want = Functional.Conv2d(x, w, padding: 1);
+            using Tensor got = Functional.Conv2d(xg, wg, padding: 1);
+            AssertMatchesCpu(got, want, "conv2d float32 with TF32", 2e-3);
+        }
+        finally
+        {
+            Wick.Cuda.AllowTF32 = products;
+            Wick.Cuda.AllowTF32Convolution = convolutions;
+        }
+    }
+
+    [Test]
     public void AddMM_in_place_reads_the_input_before_the_product_overwrites_it()
     {
         RequireCuda();
