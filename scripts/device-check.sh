@@ -59,7 +59,7 @@ grep -c "warning" "$LOGS/build.log" | xargs echo "compiler warnings:"
 step "unpack the runner"
 rm -rf "$RUN" && mkdir -p "$RUN"
 if [[ ! -f .device/runner.tar.xz ]]; then echo "missing .device/runner.tar.xz: run scripts/prepare-device.sh on the CPU machine and carry .device"; exit 1; fi
-tar -xJf .device/runner.tar.xz -C "$RUN"
+xz -dc -T0 .device/runner.tar.xz | tar -x -C "$RUN"  # -T0: multi-threaded (the archive is multi-block)
 cp "$BUILD"/libwick.so "$BUILD"/libwick_cuda.so "$RUN/runner/"
 ldd "$RUN/runner/libwick_cuda.so" | grep -E "cublas|not found" | tee "$LOGS/ldd.txt"
 

@@ -3,7 +3,9 @@
 // inputs, written the documented way (a DisposeScope per step), and the same steps in Debian's PyTorch (python3-torch,
 // bench/TrainStep/peer_torch.py) in the same run. Reports median step times, the ratio, the managed bytes allocated
 // per step, and (with --memory-steps N) live tensors and native bytes over a long run.
-// Usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--out artifacts/bench/train_step.json]
+// Usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--cpu-time] [--out artifacts/bench/train_step.json]
+// --cpu-time: process CPU time per step instead of wall time, for both Wick and the peer (one thread only; on a
+// loaded shared machine it leaves out the time spent waiting for a core).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -12,7 +14,7 @@ using Wick.NN;
 using Wick.Optim;
 
 int threads = 2, steps = 200, memorySteps = 0;
-bool peer = true;
+bool peer = true, cpuTime = false;
 string? outPath = null, only = null;
 for (int i = 0; i < args.Length; ++i)
 {
@@ -24,15 +26,28 @@ for (int i = 0; i < args.Length; ++i)
         case "--no-peer": peer = false; break;
         case "--out": outPath = args[++i]; break;
         case "--case": only = args[++i]; break;
+        case "--cpu-time": cpuTime = true; break;
         default:
-            Console.Error.WriteLine("usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--out FILE]");
+            Console.Error.WriteLine("usage: TrainStep [--threads 2] [--steps 200] [--memory-steps 10000] [--no-peer] [--case mlp|cnn] [--cpu-time] [--out FILE]");
             return 2;
     }
+}
+if (cpuTime && threads != 1)
+{
+    Console.Error.WriteLine("--cpu-time measures one thread's work: use it with --threads 1");
+    return 2;
 }
 string root = RepoRoot();
 outPath ??= Path.Combine(root, "artifacts", "bench", "train_step.json");
 Threads.Count = threads;
-Console.WriteLine($"TrainStep: {steps} timed steps per case, {threads} threads, {Environment.ProcessorCount} CPUs, {CpuDispatch.Active}");
+Console.WriteLine($"TrainStep: {steps} timed steps per case, {threads} threads, {Environment.ProcessorCount} CPUs, {CpuDispatch.Active}, clock: {(cpuTime ? "process CPU time" : "wall")}");
+using var self = Process.GetCurrentProcess();
+double NowMs()
+{
+    if (!cpuTime) return Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency;
+    self.Refresh();
+    return self.TotalProcessorTime.TotalMilliseconds;
+}
 
 var cases = new List<(string Name, Func<Sequential> Model, long[] Input, long Batch)>
 {
@@ -70,9 +85,9 @@ foreach (var (name, make, input, batch) in cases)
     long bytes0 = GC.GetAllocatedBytesForCurrentThread();
     for (int i = 0; i < steps; ++i)
     {
-        long t0 = Stopwatch.GetTimestamp();
+        double t0 = NowMs();
         Step();
-        times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        times[i] = NowMs() - t0;
     }
     double bytes = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / (double)steps;
     Array.Sort(times);
@@ -87,7 +102,7 @@ if (peer)
 {
     foreach (int t in threads == 1 ? new[] { 1 } : new[] { threads, 1 })
     {
-        var r = RunPeer(Path.Combine(root, "bench", "TrainStep", "peer_torch.py"), t, steps);
+        var r = RunPeer(Path.Combine(root, "bench", "TrainStep", "peer_torch.py"), t, steps, cpuTime);
         if (r is not null) peers[$"{t}T"] = r;
     }
 }
@@ -162,13 +177,14 @@ static string RepoRoot()
     return dir ?? Directory.GetCurrentDirectory();
 }
 
-static Dictionary<string, double>? RunPeer(string script, int threads, int steps)
+static Dictionary<string, double>? RunPeer(string script, int threads, int steps, bool cpuTime)
 {
     if (!File.Exists("/usr/bin/python3")) return null;
     var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     psi.ArgumentList.Add(script);
     psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
     psi.ArgumentList.Add(steps.ToString(CultureInfo.InvariantCulture));
+    psi.ArgumentList.Add(cpuTime ? "cpu" : "wall");
     // OpenBLAS misdetects recent CPUs; name the kernel set the CPU really has (SkylakeX needs AVX-512, which the
     // Haswell kernels do not: naming SkylakeX on an AVX2-only machine dies with an illegal instruction).
     psi.Environment["OPENBLAS_CORETYPE"] = File.ReadAllText("/proc/cpuinfo").Contains(" avx512f", StringComparison.Ordinal) ? "SkylakeX" : "Haswell";

@@ -1,6 +1,7 @@
 # The PyTorch peer of bench/TrainStep: the same training steps (zero grad, forward, cross-entropy, backward,
 # SGD step) on the same shapes, timed the same way (median of the step times after warm-up).
-# Run by the bench with Debian's python3-torch: /usr/bin/python3 peer_torch.py <threads> <steps>.
+# Run by the bench with Debian's python3-torch: /usr/bin/python3 peer_torch.py <threads> <steps> [wall|cpu]
+# (cpu: process CPU time per step, like the bench's --cpu-time).
 # Prints one line per case: "<case> <median ms>".
 import statistics
 import sys
@@ -11,6 +12,7 @@ import torch.nn as nn
 
 threads = int(sys.argv[1])
 steps = int(sys.argv[2])
+clock = time.process_time if len(sys.argv) > 3 and sys.argv[3] == "cpu" else time.perf_counter
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 print(f"version {torch.__version__}", flush=True)
@@ -37,13 +39,16 @@ def bench(model, x, y):
         loss.backward()
         opt.step()
 
-    for _ in range(max(5, steps // 10)):
+    warm_until = time.perf_counter() + 2
+    i = 0
+    while i < max(50, steps // 10) or time.perf_counter() < warm_until:
         step()
+        i += 1
     times = []
     for _ in range(steps):
-        t0 = time.perf_counter()
+        t0 = clock()
         step()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((clock() - t0) * 1000)
     return statistics.median(times)
 
 

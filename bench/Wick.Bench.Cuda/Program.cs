@@ -92,6 +92,8 @@ internal static class Program
                 new Flatten(), new Linear(64 * 7 * 7, 10)),
             new[] { cnnBatch, 1L, 28, 28 }, gpu, iters));
         Memory.EmptyCache(gpu);
+        results.AddRange(CnnLayers(cnnBatch, gpu, iters));
+        Memory.EmptyCache(gpu);
 
         foreach (Result r in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Case,-40} {r.Value,10:F1} {r.Unit,-8} ({r.Ms:F3} ms)"));
@@ -117,6 +119,56 @@ internal static class Program
             opt.Step();
         }, iters);
         return new Result(name, "steps/s", 1000 / ms, ms);
+    }
+
+    // Where the CNN step's time goes: each layer of the model alone on the activations it sees at this batch size,
+    // forward as in training, and forward + backward (input and parameter gradients) against a fixed gradient.
+    private static List<Result> CnnLayers(long batch, Device gpu, int iters)
+    {
+        var layers = new (string Name, Func<Module<Tensor, Tensor>> Make, long[] Input)[]
+        {
+            ("conv1 1->32 28x28", () => new Conv2d(1, 32, 3, padding: 1), new[] { batch, 1L, 28, 28 }),
+            ("bn1 32ch 28x28", () => new BatchNorm2d(32), new[] { batch, 32L, 28, 28 }),
+            ("relu 32ch 28x28", () => new ReLU(), new[] { batch, 32L, 28, 28 }),
+            ("pool1 32ch 28x28", () => new MaxPool2d(2), new[] { batch, 32L, 28, 28 }),
+            ("conv2 32->64 14x14", () => new Conv2d(32, 64, 3, padding: 1), new[] { batch, 32L, 14, 14 }),
+            ("bn2 64ch 14x14", () => new BatchNorm2d(64), new[] { batch, 64L, 14, 14 }),
+            ("pool2 64ch 14x14", () => new MaxPool2d(2), new[] { batch, 64L, 14, 14 }),
+            ("linear 3136->10", () => new Linear(64 * 7 * 7, 10), new[] { batch, 64L * 7 * 7 }),
+        };
+        var results = new List<Result>();
+        Tensor.ManualSeed(0);
+        foreach (var (name, make, input) in layers)
+        {
+            using Module<Tensor, Tensor> layer = make().To(gpu);
+            using Tensor x = Tensor.RandN(input, DType.Float32, gpu).SetRequiresGrad();
+            long[] outShape;
+            using (Tensor probe = layer.Forward(x)) outShape = probe.Shape;
+            using Tensor g = Tensor.RandN(outShape, DType.Float32, gpu);
+            double fwd = MedianMs(() => { using Tensor y = layer.Forward(x); }, iters);
+            double both = MedianMs(() =>
+            {
+                using var scope = DisposeScope.Begin();
+                layer.ZeroGrad();
+                x.Grad = null;
+                layer.Forward(x).Backward(g);
+            }, iters);
+            results.Add(new Result($"cnn b{batch} {name} fwd", "calls/s", 1000 / fwd, fwd));
+            results.Add(new Result($"cnn b{batch} {name} fwd+bwd", "calls/s", 1000 / both, both));
+        }
+        using (Tensor logits = Tensor.RandN(new[] { batch, 10L }, DType.Float32, gpu).SetRequiresGrad())
+        using (Tensor target = Tensor.RandInt(0, 10, new[] { batch }, DType.Int64, gpu))
+        using (var ce = new CrossEntropyLoss())
+        {
+            double both = MedianMs(() =>
+            {
+                using var scope = DisposeScope.Begin();
+                logits.Grad = null;
+                ce.Forward(logits, target).Backward();
+            }, iters);
+            results.Add(new Result($"cnn b{batch} cross-entropy fwd+bwd", "calls/s", 1000 / both, both));
+        }
+        return results;
     }
 
     // Median milliseconds of one call of op, each run timed with its own pair of events.

@@ -31,6 +31,9 @@ def main():
         elif copy_bw and (case.startswith("softmax") or case.startswith("layer_norm")):
             share = r["value"] / copy_bw
             note = f"{100 * share:.0f}% of copy BW (target 80%): {'ok' if share >= 0.80 else 'MISS'}"
+        elif case.startswith("cnn b") and p:
+            # One layer of the CNN step alone (where the step's time goes): Wick's time over PyTorch's.
+            note = f"{r['ms']:.3f} ms vs {p['ms']:.3f} ms"
         elif "train step" in case and p:
             # steps/s: at most 1.1x PyTorch's time is at least 1 / 1.1 of its rate.
             note = f"target time <= 1.1x torch: {'ok' if ratio >= 1 / 1.1 else 'MISS'}"

@@ -43,6 +43,48 @@ def train_step(name, make, input_shape, dev, iters):
     return (name, "steps/s", 1000 / ms, ms)
 
 
+def cnn_layers(batch, dev, iters):
+    """Each layer of the CNN alone on the activations it sees: forward as in training, and forward + backward."""
+    nn = torch.nn
+    layers = [
+        ("conv1 1->32 28x28", lambda: nn.Conv2d(1, 32, 3, padding=1), (batch, 1, 28, 28)),
+        ("bn1 32ch 28x28", lambda: nn.BatchNorm2d(32), (batch, 32, 28, 28)),
+        ("relu 32ch 28x28", lambda: nn.ReLU(), (batch, 32, 28, 28)),
+        ("pool1 32ch 28x28", lambda: nn.MaxPool2d(2), (batch, 32, 28, 28)),
+        ("conv2 32->64 14x14", lambda: nn.Conv2d(32, 64, 3, padding=1), (batch, 32, 14, 14)),
+        ("bn2 64ch 14x14", lambda: nn.BatchNorm2d(64), (batch, 64, 14, 14)),
+        ("pool2 64ch 14x14", lambda: nn.MaxPool2d(2), (batch, 64, 14, 14)),
+        ("linear 3136->10", lambda: nn.Linear(64 * 7 * 7, 10), (batch, 64 * 7 * 7)),
+    ]
+    results = []
+    torch.manual_seed(0)
+    for name, make, shape in layers:
+        layer = make().to(dev)
+        x = torch.randn(*shape, device=dev, requires_grad=True)
+        g = torch.randn_like(layer(x))
+
+        def both():
+            layer.zero_grad(set_to_none=True)
+            x.grad = None
+            layer(x).backward(g)
+
+        fwd = median_ms(lambda: layer(x), iters)
+        fb = median_ms(both, iters)
+        results.append((f"cnn b{batch} {name} fwd", "calls/s", 1000 / fwd, fwd))
+        results.append((f"cnn b{batch} {name} fwd+bwd", "calls/s", 1000 / fb, fb))
+    logits = torch.randn(batch, 10, device=dev, requires_grad=True)
+    target = torch.randint(0, 10, (batch,), device=dev)
+    ce = nn.CrossEntropyLoss()
+
+    def ce_both():
+        logits.grad = None
+        ce(logits, target).backward()
+
+    fb = median_ms(ce_both, iters)
+    results.append((f"cnn b{batch} cross-entropy fwd+bwd", "calls/s", 1000 / fb, fb))
+    return results
+
+
 def main():
     quick = "--quick" in sys.argv
     out = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
@@ -98,6 +140,9 @@ def main():
                                                     nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64),
                                                     nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 7 * 7, 10)),
                               (cnn_batch, 1, 28, 28), dev, iters))
+
+    results.extend(cnn_layers(cnn_batch, dev, iters))
+    torch.cuda.empty_cache()
 
     for case, unit, value, ms in results:
         print(f"{case:<40} {value:10.1f} {unit:<8} ({ms:.3f} ms)")

@@ -37,7 +37,7 @@ WICK_TEST(row_primitives_match_double_on_every_isa) {
     for (int isa = 0; isa <= static_cast<int>(gemm::detected_isa()); ++isa) {
         gemm::set_isa_cap(isa);
         const nn::RowsF32& R = nn::rows_f32();
-        for (int64_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 100}) {
+        for (int64_t n : {1, 7, 8, 15, 16, 17, 31, 32, 33, 100, 1000}) {
             std::vector<float> x = randoms(static_cast<size_t>(n), static_cast<uint64_t>(n), 20.0), y(x.size()), acc(x.size(), 1.f);
             std::vector<float> shift = randoms(static_cast<size_t>(n), 99, 5.0);
             double m = -INFINITY, s = 0;
@@ -73,14 +73,21 @@ WICK_TEST(row_primitives_match_double_on_every_isa) {
             dv /= double(n);
             EXPECT(close(mean, dm, 1e-5, 1e-5));
             EXPECT(close(var, dv, 1e-5, 1e-6));
-            R.normalize(x.data(), y.data(), n, mean, 0.5f, shift.data(), acc.data());
-            ok = true;
-            for (int64_t i = 0; i < n; ++i) ok = ok && close(y[i], (double(x[i]) - mean) * 0.5 * shift[i] + acc[i], 1e-5, 1e-5);
-            EXPECT(ok);
-            R.affine(x.data(), y.data(), n, -2.f, 0.25f);
-            ok = true;
-            for (int64_t i = 0; i < n; ++i) ok = ok && close(y[i], double(x[i]) * -2 + 0.25, 1e-6, 1e-6);
-            EXPECT(ok);
+            // Plain and streamed stores; the streamed ones also from an output that starts off the vector
+            // alignment (a head of single elements before the aligned runs).
+            std::vector<float> out(static_cast<size_t>(n) + 16);
+            for (bool stream : {false, true})
+                for (size_t skew : {size_t(0), size_t(1), size_t(3)}) {
+                    float* yo = out.data() + skew;
+                    R.normalize(x.data(), yo, n, mean, 0.5f, shift.data(), acc.data(), stream);
+                    ok = true;
+                    for (int64_t i = 0; i < n; ++i) ok = ok && close(yo[i], (double(x[i]) - mean) * 0.5 * shift[i] + acc[i], 1e-5, 1e-5);
+                    EXPECT(ok);
+                    R.affine(x.data(), yo, n, -2.f, 0.25f, stream);
+                    ok = true;
+                    for (int64_t i = 0; i < n; ++i) ok = ok && close(yo[i], double(x[i]) * -2 + 0.25, 1e-6, 1e-6);
+                    EXPECT(ok);
+                }
         }
     }
     gemm::set_isa_cap(-1);

@@ -163,6 +163,21 @@ public class NormTests
     }
 
     [Test]
+    public void LayerNormOfAnOutputTooLargeForTheCacheMatchesTheReference()
+    {
+        // 2100 x 1031 float32 (8.7 MB): the normalising pass streams its stores, from rows at every alignment.
+        long[] shape = { 2100, 1031 };
+        using var x = KernelRef.RandN(21, shape);
+        using var w = KernelRef.RandN(22, 1031);
+        using var b = KernelRef.RandN(23, 1031);
+        var wv = KernelRef.Values(w);
+        var bv = KernelRef.Values(b);
+        var (ey, _, _) = RefNormalize(KernelRef.Values(x), 2100, i => (int)(i / 1031), 1e-5, i => wv[i % 1031], i => bv[i % 1031]);
+        using var y = Functional.LayerNorm(x, new long[] { 1031 }, w, b);
+        KernelRef.AssertClose(y, ey, shape, 1e-4, 1e-4, "output");
+    }
+
+    [Test]
     public void LayerNormBackwardMatchesCentralDifferences()
     {
         long[] shape = { 4, 3, 5 };

@@ -69,6 +69,48 @@ public class PoolTests
         }
     }
 
+    [TestCase(2, 2, 0)]  // every window inside the plane
+    [TestCase(3, 2, 1)]  // edge windows in the padding around interior ones
+    public void MaxPool2dKeepsTheFirstOfTiesAndPropagatesNaN(long k, long stride, long pad)
+    {
+        // A 6x6 plane of ties (all 1) with a NaN at (3, 3) and a larger value later in the same window.
+        var values = new float[36];
+        Array.Fill(values, 1f);
+        values[3 * 6 + 3] = float.NaN;
+        values[3 * 6 + 4] = 5f;
+        using var x = Tensor.FromArray(values).Reshape(1, 1, 6, 6);
+        var (y, idx) = Functional.MaxPool2dWithIndices(x, (k, k), (stride, stride), (pad, pad), (1, 1), false);
+        using (y)
+        using (idx)
+        {
+            long OH = y.Size(2), OW = y.Size(3);
+            var yv = y.ToArray<float>();
+            var iv = idx.ToArray<long>();
+            for (long oh = 0; oh < OH; ++oh)
+                for (long ow = 0; ow < OW; ++ow)
+                {
+                    long h0 = Math.Max(0, oh * stride - pad), w0 = Math.Max(0, ow * stride - pad);
+                    long h1 = Math.Min(6, oh * stride - pad + k), w1 = Math.Min(6, ow * stride - pad + k);
+                    bool hasNaN = h0 <= 3 && 3 < h1 && w0 <= 3 && 3 < w1;
+                    bool hasFive = h0 <= 3 && 3 < h1 && w0 <= 4 && 4 < w1;
+                    long i = oh * OW + ow;
+                    if (hasNaN)
+                    {
+                        Assert.That(float.IsNaN(yv[i]), $"window ({oh}, {ow}) holds the NaN");
+                        Assert.That(iv[i], Is.EqualTo(3 * 6 + 3), $"index of window ({oh}, {ow})");
+                    }
+                    else if (hasFive)
+                    {
+                        Assert.That((yv[i], iv[i]), Is.EqualTo((5f, 3L * 6 + 4)), $"window ({oh}, {ow})");
+                    }
+                    else
+                    {
+                        Assert.That((yv[i], iv[i]), Is.EqualTo((1f, h0 * 6 + w0)), $"window ({oh}, {ow}) keeps its first tie");
+                    }
+                }
+        }
+    }
+
     [Test]
     public void MaxPool2dWorksInFloat32OnUnbatchedAndStridedInputs()
     {

@@ -60,6 +60,22 @@ public class SoftmaxLossTests
     }
 
     [Test]
+    public void SoftmaxOfAnOutputTooLargeForTheCacheMatchesTheReference()
+    {
+        // 2100 x 1031 float32 is 8.7 MB, past the size where the last pass streams its stores; rows of 1031 start
+        // at every alignment, so the unaligned heads before the streamed runs are covered too.
+        long[] shape = { 2100, 1031 };
+        using var x = KernelRef.RandN(5, shape);
+        using var y = x.Softmax(1);
+        using var ly = x.LogSoftmax(1);
+        var xv = KernelRef.Values(x);
+        var want = RefSoftmax(xv, shape, 1, false);
+        var wantLog = RefSoftmax(xv, shape, 1, true);
+        KernelRef.AssertClose(KernelRef.Values(y), want, 1e-4, 1e-7, "softmax");
+        KernelRef.AssertClose(KernelRef.Values(ly), wantLog, 1e-5, 1e-5, "log_softmax");
+    }
+
+    [Test]
     public void SoftmaxReadsNonContiguousInputs()
     {
         using var baseT = KernelRef.RandN(3, 6, 20);

@@ -39,6 +39,62 @@ public class ViewTests
         Assert.That(values[0..3], Is.EqualTo(new long[] { 0, 4, 8 }));
     }
 
+    // Shapes big enough for the tiled transpose (tiles of 32, partial edge tiles) and small ones that take the run loop.
+    private static readonly object[] PermutedCopyCases =
+    {
+        new object[] { new long[] { 37, 53 }, new[] { 1, 0 } },
+        new object[] { new long[] { 3, 40, 65 }, new[] { 0, 2, 1 } },
+        new object[] { new long[] { 33, 2, 48 }, new[] { 2, 1, 0 } },
+        new object[] { new long[] { 5, 7 }, new[] { 1, 0 } },
+        new object[] { new long[] { 64, 16, 3 }, new[] { 2, 1, 0 } },
+    };
+
+    [TestCaseSource(nameof(PermutedCopyCases))]
+    public void ContiguousOfAPermutedViewMatchesIndexArithmetic(long[] shape, int[] order)
+    {
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64, DType.Int16, DType.UInt8, DType.BFloat16 })
+        {
+            long n = 1;
+            foreach (long d in shape) n *= d;
+            using var flat = Tensor.Arange(0, n, 1, DType.Int64).Remainder(251).To(dtype);
+            using var a = flat.Reshape(shape);
+            using var p = a.Permute(order);
+            using var dense = p.Contiguous();
+            Assert.That(dense.IsContiguous, Is.True);
+            // Reference: element i of the permuted view, from its multi-index and the base's row-major strides.
+            var pshape = p.Shape;
+            var baseStrides = new long[shape.Length];
+            for (int d = shape.Length - 1, acc = 1; d >= 0; acc *= (int)shape[d], --d) baseStrides[d] = acc;
+            var got = dense.To(DType.Float64).ToArray<double>();
+            var idx = new long[pshape.Length];
+            for (long i = 0; i < n; ++i)
+            {
+                long rem = i, src = 0;
+                for (int d = pshape.Length - 1; d >= 0; --d)
+                {
+                    idx[d] = rem % pshape[d];
+                    rem /= pshape[d];
+                    src += idx[d] * baseStrides[order[d]];
+                }
+                if (got[i] != src % 251)
+                    Assert.Fail($"{dtype} shape [{string.Join(",", shape)}] permuted ({string.Join(",", order)}): element {i} is {got[i]}, expected {src % 251}");
+            }
+        }
+    }
+
+    [Test]
+    public void ContiguousOfASteppedTransposeMatchesIndexArithmetic()
+    {
+        using var a = Tensor.Arange(0, 100 * 90, 1, DType.Float32).Reshape(100, 90);
+        using var s = a.Slice(0, 1, 100, 3).Slice(1, 0, 90, 2);  // 33 x 45, strides (270, 2)
+        using var t = s.Transpose(0, 1);
+        using var dense = t.Contiguous();
+        var got = dense.ToArray<float>();
+        for (int r = 0; r < 45; ++r)
+            for (int c = 0; c < 33; ++c)
+                Assert.That(got[r * 33 + c], Is.EqualTo((float)((1 + 3 * c) * 90 + 2 * r)), $"element ({r}, {c})");
+    }
+
     [Test]
     public void PermuteRefusesRepeatedDimensions()
     {

@@ -28,6 +28,9 @@ internal sealed class Value
     public int Batch { get; }
     public int Rank => Shape.Length;
 
+    /// <summary>Writes the nodes computing this value, for an output computed only when something uses it; then null.</summary>
+    public Action? Emit { get; set; }
+
     /// <summary>Why this value cannot be used in the exported graph (an op's output ONNX does not provide), or null.</summary>
     public string? Unusable { get; init; }
 }
@@ -87,6 +90,10 @@ internal sealed class GraphBuilder
     /// <summary>An int64 vector constant (shapes, axes, pads), shared between the nodes that use the same values.</summary>
     public string Int64s(params long[] values) => Const(DType.Int64, new long[] { values.Length },
         values.SelectMany(BitConverter.GetBytes).ToArray(), "i64:" + string.Join(",", values));
+
+    /// <summary>A float32 vector constant (Resize scales).</summary>
+    public string Floats(params double[] values) => Const(DType.Float32, new long[] { values.Length },
+        values.SelectMany(v => BitConverter.GetBytes((float)v)).ToArray(), "f32:" + string.Join(",", values.Select(v => v.ToString("R"))));
 
     /// <summary>An int64 scalar (0-d) constant.</summary>
     public string Int64Scalar(long value) => Const(DType.Int64, Array.Empty<long>(), BitConverter.GetBytes(value), "i64s:" + value);

@@ -13,7 +13,7 @@ namespace Wick.Onnx;
 /// Exports a module to ONNX (opset 17) by tracing its forward on example inputs, as PyTorch's <c>torch.onnx.export</c>:
 /// the ops that run become the graph, the parameters and buffers its initializers (under their state-dict names).
 /// The first dimension of every input and output is a dynamic "batch" dimension: the forward is traced a second time
-/// with one more sample and the two graphs must be identical, so a graph that would only hold for the traced batch size
+/// with one more sample (or, failing that, with two and with three more) and the graphs must be identical, so a graph that would only hold for the traced batch size
 /// is refused rather than written. An op that ONNX cannot express raises <see cref="OnnxNotSupportedException"/> naming it.
 /// <code>
 /// model.Eval();
@@ -67,20 +67,13 @@ public static class OnnxExport
             {
                 // The same forward with one more sample must give the same graph: otherwise a size the trace saw (a
                 // shape, a constant made from the batch) is baked in and the graph would be wrong for other batch sizes.
-                var bigger = examples.Select(t =>
-                {
-                    using var first = t.Narrow(0, 0, 1);
-                    return Tensor.Cat(new[] { t, first }, 0);
-                }).ToArray();
-                try
-                {
-                    ModelProto other = Trace(module, forward, bigger, options);
-                    if (!model.Graph.Equals(other.Graph)) throw new OnnxNotSupportedException(Difference(model.Graph, other.Graph));
-                }
-                finally
-                {
-                    foreach (var t in bigger) t.Dispose();
-                }
+                // When that fails, two and three more samples (both, so that neither parity is left out) spare a model
+                // whose other sizes merely include the batch size + 1 (a factory of that size would look batch-sized in
+                // that trace only).
+                string? difference = DifferenceWithMoreSamples(module, forward, examples, options, model, 1);
+                if (difference is not null && DifferenceWithMoreSamples(module, forward, examples, options, model, 2) is null)
+                    difference = DifferenceWithMoreSamples(module, forward, examples, options, model, 3);
+                if (difference is not null) throw new OnnxNotSupportedException(difference);
             }
             return model.ToByteArray();
         }
@@ -132,6 +125,27 @@ public static class OnnxExport
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return model;
+    }
+
+    // The difference between the traced graph and the one traced with `extra` copies of each input's first sample
+    // appended, or null when they are the same.
+    private static string? DifferenceWithMoreSamples(Module module, Func<Tensor[], Tensor[]> forward, Tensor[] examples, OnnxExportOptions options,
+        ModelProto model, int extra)
+    {
+        var bigger = examples.Select(t =>
+        {
+            using var first = t.Narrow(0, 0, 1);
+            return Tensor.Cat(new[] { t }.Concat(Enumerable.Repeat(first, extra)).ToArray(), 0);
+        }).ToArray();
+        try
+        {
+            ModelProto other = Trace(module, forward, bigger, options);
+            return model.Graph.Equals(other.Graph) ? null : Difference(model.Graph, other.Graph);
+        }
+        finally
+        {
+            foreach (var t in bigger) t.Dispose();
+        }
     }
 
     private static string Difference(GraphProto a, GraphProto b)

@@ -17,9 +17,11 @@ internal sealed partial class Tracer : OpTracer
 {
     private readonly Dictionary<Tensor, Value> _values = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ulong> _storage = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, long> _versions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, StackTrace> _created = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, string> _names;
     private readonly GraphBuilder _g;
+    private readonly List<(string Name, long Size)> _batchInputs = new();
     private int _constants;
 
     public Tracer(GraphBuilder g, Dictionary<Tensor, string> parameterNames)
@@ -33,6 +35,8 @@ internal sealed partial class Tracer : OpTracer
     {
         var v = new Value(name, t.Shape, t.DType, dynamicBatch && t.Dim > 0 ? 0 : -1);
         _values[t] = v;
+        if (v.Batch == 0) _batchInputs.Add((name, t.Shape[0]));
+        _versions[t] = t.Version;
         return v;
     }
 
@@ -61,7 +65,8 @@ internal sealed partial class Tracer : OpTracer
     private void Record(string op, Tensor?[] inputs, Tensor?[] outputs, object?[] args)
     {
         var ins = new Value?[inputs.Length];
-        for (int i = 0; i < inputs.Length; ++i) ins[i] = inputs[i] is { } t ? Resolve(t, op) : null;
+        // An in-place op reports the tensor it wrote among its outputs: that write is this op's, not an unseen one.
+        for (int i = 0; i < inputs.Length; ++i) ins[i] = inputs[i] is { } t ? Resolve(t, op, Array.IndexOf(outputs, t) < 0) : null;
         Value?[] outs = Translate(op, ins, outputs, args);
         for (int i = 0; i < outputs.Length; ++i)
         {
@@ -71,7 +76,11 @@ internal sealed partial class Tracer : OpTracer
             if (rebinding) CheckInPlace(op, o);
             _values[o] = v;
             _created.Remove(o);
-            if (!o.IsDisposed) _storage[o] = o.StorageId;
+            if (!o.IsDisposed)
+            {
+                _storage[o] = o.StorageId;
+                _versions[o] = o.Version;
+            }
         }
     }
 
@@ -103,11 +112,20 @@ internal sealed partial class Tracer : OpTracer
         }
     }
 
-    private Value Resolve(Tensor t, string usedBy)
+    private Value Resolve(Tensor t, string usedBy, bool checkVersion = true)
     {
         if (_values.TryGetValue(t, out var v))
         {
             if (v.Unusable is not null) throw new OnnxNotSupportedException($"ONNX export: {usedBy} uses {v.Unusable}");
+            if (v.Emit is { } emit)
+            {
+                v.Emit = null;
+                emit();
+            }
+            // The storage's version moves with every in-place write: one the trace did not see would be lost in the graph.
+            if (checkVersion && _versions.TryGetValue(t, out long version) && !t.IsDisposed && t.Version != version)
+                throw new OnnxNotSupportedException(
+                    $"ONNX export: {usedBy} uses a tensor that an op the exporter cannot translate wrote in place (after it was made by a traced op); use out-of-place ops.");
             return v;
         }
         if (_created.TryGetValue(t, out var trace))

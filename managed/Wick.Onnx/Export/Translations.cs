@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Wick.NN;
 using Wick.Native;
 using Wick.Onnx.Proto;
 using static Wick.Onnx.Export.GraphBuilder;
@@ -51,6 +52,11 @@ internal sealed partial class Tracer
         "Gather" => One(outs, Out(outs[0]!, _g.Op("GatherElements", new[] { x[0]!.Name, x[1]!.Name }, Int("axis", Norm((int)a[0]!, x[0]!.Rank))),
             x[0]!.Batch >= 0 ? x[0]!.Batch : x[1]!.Batch)),
         "Pad" => One(outs, Pad(x[0]!, outs[0]!, (long[])a[0]!, (PaddingMode)a[1]!, (wk_scalar?)a[2])),
+        "LSTM" or "GRU" => Recurrent(op, x, outs, a),
+        "Full" => One(outs, Full(outs[0]!, (long[])a[0]!, (wk_scalar)a[1]!, (DType)a[2]!)),
+        "Upsample" => One(outs, Upsample(x[0]!, outs[0]!, ((long, long))a[0]!, (bool)a[1]!, (bool)a[2]!, ((double, double))a[3]!)),
+        "NllLoss" => NllLoss(x, outs, (Reduction)a[0]!, (long)a[1]!),
+        "MaskedFill" => One(outs, MaskedFill(x[0]!, x[1]!, x[2], outs[0]!, (wk_scalar)a[0]!)),
         _ => throw Unsupported(op, "there is no ONNX translation for it"),
     };
 
@@ -133,6 +139,7 @@ internal sealed partial class Tracer
             wk_unary_op.WK_UNARY_FLOOR => U("Floor", xi),
             wk_unary_op.WK_UNARY_CEIL => U("Ceil", xi),
             wk_unary_op.WK_UNARY_ROUND => U("Round", xi),
+            wk_unary_op.WK_UNARY_TRUNC => dt.IsFloatingPoint() ? _g.Op("Where", new[] { B("Less", xi, C(0)), U("Ceil", xi), U("Floor", xi) }) : xi,
             // Opset 17 has no Gelu: 0.5 x (1 + erf(x / sqrt 2)), or the tanh form.
             wk_unary_op.WK_UNARY_GELU => B("Mul", B("Mul", xi, C(0.5)), B("Add", U("Erf", B("Div", xi, C(Math.Sqrt(2)))), C(1))),
             wk_unary_op.WK_UNARY_GELU_TANH => B("Mul", B("Mul", xi, C(0.5)), B("Add", C(1), U("Tanh",
@@ -200,6 +207,8 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_MUL => B("Mul", l, r),
             wk_binary_op.WK_BINARY_DIV => B("Div", l, r),
             wk_binary_op.WK_BINARY_FLOOR_DIV when fp => _g.Op("Floor", new[] { B("Div", l, r) }),
+            // Integers: ONNX's Div truncates; a - (a mod b), with Python's remainder, is an exact multiple of b.
+            wk_binary_op.WK_BINARY_FLOOR_DIV when dt != DType.Bool => B("Div", B("Sub", l, B("Mod", l, r)), r),
             // Python's remainder takes the divisor's sign: a - floor(a / b) b for floats, Mod(fmod=0) for integers.
             wk_binary_op.WK_BINARY_REMAINDER when fp => B("Sub", l, B("Mul", _g.Op("Floor", new[] { B("Div", l, r) }), r)),
             wk_binary_op.WK_BINARY_REMAINDER => B("Mod", l, r),
@@ -207,6 +216,7 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_POW => B("Pow", l, r),
             wk_binary_op.WK_BINARY_MAXIMUM => B("Max", l, r),
             wk_binary_op.WK_BINARY_MINIMUM => B("Min", l, r),
+            wk_binary_op.WK_BINARY_ATAN2 when fp => Atan2(l, r, dt),
             wk_binary_op.WK_BINARY_EQ => B("Equal", l, r),
             wk_binary_op.WK_BINARY_NE => _g.Op("Not", new[] { B("Equal", l, r) }),
             wk_binary_op.WK_BINARY_LT => B("Less", l, r),
@@ -216,6 +226,10 @@ internal sealed partial class Tracer
             wk_binary_op.WK_BINARY_LOGICAL_AND => B("And", l, r),
             wk_binary_op.WK_BINARY_LOGICAL_OR => B("Or", l, r),
             wk_binary_op.WK_BINARY_LOGICAL_XOR => B("Xor", l, r),
+            // Opset 17 has bitwise operators only for booleans (the logical ones); BitwiseAnd & co. came in opset 18.
+            wk_binary_op.WK_BINARY_BITWISE_AND when dt == DType.Bool => B("And", l, r),
+            wk_binary_op.WK_BINARY_BITWISE_OR when dt == DType.Bool => B("Or", l, r),
+            wk_binary_op.WK_BINARY_BITWISE_XOR when dt == DType.Bool => B("Xor", l, r),
             _ => throw Unsupported($"the binary op {OpName(op)} on {dt}", "opset 17 has no matching operator"),
         };
     }
@@ -247,7 +261,8 @@ internal sealed partial class Tracer
 
     private Value Scan(Value x, Tensor y, wk_scan_op op, int dim)
     {
-        if (op != wk_scan_op.WK_SCAN_CUMSUM) throw Unsupported("CumProd", "opset 17 has no cumulative product");
+        if (op == wk_scan_op.WK_SCAN_CUMPROD) return CumProd(x, y, dim);
+        if (op != wk_scan_op.WK_SCAN_CUMSUM) throw Unsupported($"the scan {OpName(op)}", "opset 17 has no matching operator");
         return Out(y, _g.Op("CumSum", new[] { Cast(x, y.DType), _g.Int64Scalar(Norm(dim, x.Rank)) }), x.Batch);
     }
 
@@ -274,6 +289,23 @@ internal sealed partial class Tracer
             case wk_reduce_op.WK_REDUCE_LOGSUMEXP: r = Attr("ReduceLogSumExp", Cast(x, y.DType)); break;
             case wk_reduce_op.WK_REDUCE_NORM when param == 1: r = Attr("ReduceL1", Cast(x, y.DType)); break;
             case wk_reduce_op.WK_REDUCE_NORM when param == 2: r = Attr("ReduceL2", Cast(x, y.DType)); break;
+            case wk_reduce_op.WK_REDUCE_NORM when double.IsInfinity(param):
+                r = Attr(param > 0 ? "ReduceMax" : "ReduceMin", _g.Op("Abs", new[] { Cast(x, y.DType) }));
+                break;
+            case wk_reduce_op.WK_REDUCE_NORM when param == 0:  // the count of non-zeros
+            {
+                string xi = Cast(x, y.DType);
+                string nonZero = Cast(new Value(_g.Op("Not", new[] { _g.Op("Equal", new[] { xi, _g.Scalar(0, y.DType) }) }), x.Shape, DType.Bool, -1), y.DType);
+                r = _g.Op("ReduceSum", new[] { nonZero, _g.Int64s(axes.Select(d => (long)d).ToArray()) }, keep);
+                break;
+            }
+            case wk_reduce_op.WK_REDUCE_NORM:  // (sum |x|^p)^(1/p)
+            {
+                string powered = _g.Op("Pow", new[] { _g.Op("Abs", new[] { Cast(x, y.DType) }), _g.Scalar(param, y.DType) });
+                string sum = _g.Op("ReduceSum", new[] { powered, _g.Int64s(axes.Select(d => (long)d).ToArray()) }, keep);
+                r = _g.Op("Pow", new[] { sum, _g.Scalar(1 / param, y.DType) });
+                break;
+            }
             case wk_reduce_op.WK_REDUCE_ALL or wk_reduce_op.WK_REDUCE_ANY:
                 r = Cast(new Value(Attr(op == wk_reduce_op.WK_REDUCE_ALL ? "ReduceMin" : "ReduceMax", Cast(new Value(Cast(x, DType.Bool), x.Shape, DType.Bool, -1), DType.Int32)),
                     y.Shape, DType.Int32, -1), DType.Bool);
@@ -375,19 +407,38 @@ internal sealed partial class Tracer
     private Value?[] MaxPool(Value x, Tensor?[] outs, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceil)
     {
         NeedBatch("MaxPool2d", x, 4);
-        string r = _g.Op("MaxPool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
-            Ints("dilations", dilation), Int("ceil_mode", ceil ? 1 : 0));
-        return new Value?[]
+        var attributes = new[] { Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)), Ints("dilations", dilation),
+            Int("ceil_mode", ceil ? 1 : 0) };
+        string r = _g.Op("MaxPool", new[] { x.Name }, attributes);
+        // The indices only when something uses them (a second MaxPool node with its Indices output). ONNX numbers them
+        // over the whole (N, C, H, W) input, PyTorch within each (H, W) plane: the plane's offset is a multiple of H W,
+        // so the remainder is PyTorch's index.
+        Tensor idx = outs[1]!;
+        string name = _g.Fresh("maxpool_indices");
+        var indices = new Value(name, idx.Shape, idx.DType, x.Batch);
+        indices.Emit = () =>
         {
-            Out(outs[0]!, r, x.Batch),
-            new(r + "_indices", outs[1]!.Shape, outs[1]!.DType, -1) { Unusable = "the indices of MaxPool2d, which ONNX numbers differently; export the pooled values only" },
+            string raw = _g.Fresh("maxpool_raw_indices");
+            _g.Node("MaxPool", new[] { x.Name }, new[] { _g.Fresh("maxpool_unused"), raw }, attributes);
+            string planar = _g.Op("Mod", new[] { raw, _g.Int64Scalar(x.Shape[2] * x.Shape[3]) });
+            _g.Node("Cast", new[] { planar }, new[] { name }, Int("to", Loading.OnnxDTypes.FromWick(idx.DType)));
         };
+        return new Value?[] { Out(outs[0]!, r, x.Batch), indices };
     }
 
     private Value AvgPool(Value x, Tensor y, long[] kernel, long[] stride, long[] padding, bool ceil, bool countIncludePad, long divisorOverride)
     {
         NeedBatch("AvgPool2d", x, 4);
-        if (divisorOverride != 0) throw Unsupported("AvgPool2d with a divisor override", "ONNX AveragePool has no divisor parameter");
+        if (divisorOverride != 0)
+        {
+            // The window sums (mean with the padding counted, times the window size) over the divisor: exact when no
+            // window reaches past the padding, which only ceil_mode allows.
+            if (ceil) throw Unsupported("AvgPool2d with a divisor override and ceil_mode", "ONNX AveragePool has no divisor parameter and its last windows would be clipped");
+            string mean = _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
+                Int("count_include_pad", 1));
+            string sum = _g.Op("Mul", new[] { mean, _g.Scalar(kernel[0] * kernel[1], y.DType) });
+            return Out(y, _g.Op("Div", new[] { sum, _g.Scalar(divisorOverride, y.DType) }), x.Batch);
+        }
         string r = _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", kernel), Ints("strides", stride), Ints("pads", padding.Concat(padding)),
             Int("ceil_mode", ceil ? 1 : 0), Int("count_include_pad", countIncludePad ? 1 : 0));
         return Out(y, r, x.Batch);
@@ -398,10 +449,35 @@ internal sealed partial class Tracer
         NeedBatch("AdaptiveAvgPool2d", x, 4);
         long h = x.Shape[2], w = x.Shape[3];
         if (size[0] == 1 && size[1] == 1) return Out(y, _g.Op("GlobalAveragePool", new[] { x.Name }), x.Batch);
-        if (size[0] == 0 || size[1] == 0 || h % size[0] != 0 || w % size[1] != 0)
-            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {size[0]}x{size[1]}", "ONNX can express it only when the output size divides the input size");
+        if (size[0] == 0 || size[1] == 0)
+            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {size[0]}x{size[1]}", "an empty output has no ONNX pooling");
+        if (h % size[0] != 0 || w % size[1] != 0) return Out(y, AdaptiveCells(x.Name, h, w, size[0], size[1]), x.Batch);
         long[] k = { h / size[0], w / size[1] };
         return Out(y, _g.Op("AveragePool", new[] { x.Name }, Ints("kernel_shape", k), Ints("strides", k)), x.Batch);
+    }
+
+    // PyTorch's adaptive cells, [floor(i H / oh), ceil((i + 1) H / oh)) by [floor(j W / ow), ceil((j + 1) W / ow)),
+    // which overlap when the output does not divide the input: one ReduceMean per cell, concatenated back.
+    private string AdaptiveCells(string x, long h, long w, long oh, long ow)
+    {
+        const long MaxCells = 4096;
+        if (oh * ow > MaxCells)
+            throw Unsupported($"AdaptiveAvgPool2d from {h}x{w} to {oh}x{ow}", $"the output does not divide the input and has more than {MaxCells} cells, one ONNX node each");
+        static (long, long) Cell(long i, long n, long o) => (i * n / o, ((i + 1) * n + o - 1) / o);
+        var rows = new string[oh];
+        for (long i = 0; i < oh; ++i)
+        {
+            var (h0, h1) = Cell(i, h, oh);
+            var cells = new string[ow];
+            for (long j = 0; j < ow; ++j)
+            {
+                var (w0, w1) = Cell(j, w, ow);
+                string cell = _g.Op("Slice", new[] { x, _g.Int64s(h0, w0), _g.Int64s(h1, w1), _g.Int64s(2, 3) });
+                cells[j] = _g.Op("ReduceMean", new[] { cell }, Ints("axes", new long[] { 2, 3 }), Int("keepdims", 1));
+            }
+            rows[i] = ow == 1 ? cells[0] : _g.Op("Concat", cells, Int("axis", 3));
+        }
+        return oh == 1 ? rows[0] : _g.Op("Concat", rows, Int("axis", 2));
     }
 
     // Normalisations also report their statistics, which ONNX's operators do not give back as Wick does.
@@ -607,8 +683,10 @@ internal sealed partial class Tracer
             PaddingMode.Constant => "constant",
             PaddingMode.Reflect => "reflect",
             PaddingMode.Replicate => "edge",
-            _ => throw Unsupported($"Pad in {mode} mode", "opset 17's Pad has no wrap mode"),
+            PaddingMode.Circular => "wrap",
+            _ => throw Unsupported($"Pad in {mode} mode", "there is no ONNX translation for it"),
         };
+        if (mode == PaddingMode.Circular) return Out(y, CircularPad(x, begins, ends), x.Batch);
         double v = value is { } s ? (s.kind == (int)wk_scalar_kind.WK_SCALAR_FLOAT ? s.f : s.i) : 0;
         var ins = mode == PaddingMode.Constant
             ? new[] { x.Name, _g.Int64s(begins.Concat(ends).ToArray()), _g.Scalar(v, x.DType) }

@@ -1,4 +1,5 @@
 using System;
+using Wick.NN;
 
 namespace Wick;
 
@@ -12,10 +13,12 @@ namespace Wick;
 public static partial class Functional
 {
     /// <summary>Softmax along <paramref name="dim"/>: exp(x - max) / sum(exp(x - max)), stable for large inputs.</summary>
-    public static Tensor Softmax(Tensor x, int dim) => Kernels.Softmax(x, dim, log: false);
+    public static Tensor Softmax(Tensor x, int dim) =>
+        Recording.Wants(x) ? new SoftmaxFunction(dim, log: false).Run(x) : Kernels.Softmax(x, dim, log: false);
 
     /// <summary>Log-softmax along <paramref name="dim"/>: x - max - log(sum(exp(x - max))).</summary>
-    public static Tensor LogSoftmax(Tensor x, int dim) => Kernels.Softmax(x, dim, log: true);
+    public static Tensor LogSoftmax(Tensor x, int dim) =>
+        Recording.Wants(x) ? new SoftmaxFunction(dim, log: true).Run(x) : Kernels.Softmax(x, dim, log: true);
 
     /// <summary>
     /// Negative log-likelihood of log-probabilities <paramref name="input"/> (N, C), (N, C, d1, ...) or (C) at integer class
@@ -25,6 +28,8 @@ public static partial class Functional
     /// <exception cref="ArgumentOutOfRangeException">A target is outside [0, C) and is not the ignore index.</exception>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Recording.Wants(input)) return new NllLossFunction(target, weight, ignoreIndex, reduction).Run(input);
         var (loss, total) = Kernels.NllLoss(input, target, weight, reduction, ignoreIndex);
         total.Dispose();
         return loss;
@@ -54,7 +59,9 @@ public static partial class Functional
     /// </summary>
     /// <exception cref="ShapeMismatchException">The channels do not fit the weight, groups do not divide them, or the kernel is longer than the padded input.</exception>
     public static Tensor Conv1d(Tensor x, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0, long dilation = 1, long groups = 1) =>
-        Kernels.Conv1d(x, weight, bias, stride, padding, dilation, groups);
+        Recording.Wants(x, weight, bias, null)
+            ? new ConvFunction(1, false, bias is not null, new[] { stride }, new[] { padding }, new[] { dilation }, new long[] { 0 }, groups).Run(x, weight, bias)
+            : Kernels.Conv1d(x, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>
     /// 2-D convolution of <paramref name="x"/> (N, C, H, W) or (C, H, W) with <paramref name="weight"/> (OC, C / groups, KH, KW)
@@ -62,11 +69,15 @@ public static partial class Functional
     /// </summary>
     /// <exception cref="ShapeMismatchException">The channels do not fit the weight, groups do not divide them, or the kernel is larger than the padded input.</exception>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0, long dilation = 1, long groups = 1) =>
-        Kernels.Conv2d(x, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
+        Conv2d(x, weight, bias, (stride, stride), (padding, padding), (dilation, dilation), groups);
 
     /// <summary>2-D convolution with (height, width) pairs for stride, padding and dilation.</summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, (long H, long W) stride, (long H, long W) padding, (long H, long W) dilation,
-        long groups = 1) => Kernels.Conv2d(x, weight, bias, stride, padding, dilation, groups);
+        long groups = 1) =>
+        Recording.Wants(x, weight, bias, null)
+            ? new ConvFunction(2, false, bias is not null, new[] { stride.H, stride.W }, new[] { padding.H, padding.W }, new[] { dilation.H, dilation.W },
+                               new long[] { 0, 0 }, groups).Run(x, weight, bias)
+            : Kernels.Conv2d(x, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>
     /// Transposed 2-D convolution (the gradient of <c>Conv2d</c> with respect to its input) of <paramref name="x"/>
@@ -75,12 +86,15 @@ public static partial class Functional
     /// </summary>
     public static Tensor ConvTranspose2d(Tensor x, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0, long outputPadding = 0,
         long groups = 1, long dilation = 1) =>
-        Kernels.ConvTranspose2d(x, weight, bias, (stride, stride), (padding, padding), (outputPadding, outputPadding), groups, (dilation, dilation));
+        ConvTranspose2d(x, weight, bias, (stride, stride), (padding, padding), (outputPadding, outputPadding), groups, (dilation, dilation));
 
     /// <summary>Transposed 2-D convolution with (height, width) pairs.</summary>
     public static Tensor ConvTranspose2d(Tensor x, Tensor weight, Tensor? bias, (long H, long W) stride, (long H, long W) padding,
         (long H, long W) outputPadding, long groups, (long H, long W) dilation) =>
-        Kernels.ConvTranspose2d(x, weight, bias, stride, padding, outputPadding, groups, dilation);
+        Recording.Wants(x, weight, bias, null)
+            ? new ConvFunction(2, true, bias is not null, new[] { stride.H, stride.W }, new[] { padding.H, padding.W }, new[] { dilation.H, dilation.W },
+                               new[] { outputPadding.H, outputPadding.W }, groups).Run(x, weight, bias)
+            : Kernels.ConvTranspose2d(x, weight, bias, stride, padding, outputPadding, groups, dilation);
 
     /// <summary>
     /// 2-D max pooling of (N, C, H, W) or (C, H, W) over <paramref name="kernelSize"/> windows (stride defaults to the kernel
@@ -88,6 +102,12 @@ public static partial class Functional
     /// </summary>
     public static Tensor MaxPool2d(Tensor x, long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (Recording.Wants(x))
+        {
+            long s = stride ?? kernelSize;
+            return new MaxPool2dFunction((kernelSize, kernelSize), (s, s), (padding, padding), (dilation, dilation), ceilMode).Run(x);
+        }
         var (output, indices) = MaxPool2dWithIndices(x, (kernelSize, kernelSize), stride is null ? null : (stride.Value, stride.Value),
             (padding, padding), (dilation, dilation), ceilMode);
         indices.Dispose();
@@ -113,14 +133,24 @@ public static partial class Functional
 
     /// <summary>2-D average pooling with (height, width) pairs.</summary>
     public static Tensor AvgPool2d(Tensor x, (long H, long W) kernelSize, (long H, long W)? stride, (long H, long W) padding, bool ceilMode = false,
-        bool countIncludePad = true, long? divisorOverride = null) =>
-        Kernels.AvgPool2d(x, kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, CheckedDivisor(divisorOverride));
+        bool countIncludePad = true, long? divisorOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long divisor = CheckedDivisor(divisorOverride);
+        return Recording.Wants(x)
+            ? new AvgPool2dFunction(kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, divisorOverride).Run(x)
+            : Kernels.AvgPool2d(x, kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad, divisor);
+    }
 
     /// <summary>Average pooling to a fixed output size: output (i, j) averages rows [floor(i H / OH), ceil((i + 1) H / OH)) and likewise columns.</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor x, long outputSize) => Kernels.AdaptiveAvgPool2d(x, (outputSize, outputSize));
+    public static Tensor AdaptiveAvgPool2d(Tensor x, long outputSize) => AdaptiveAvgPool2d(x, (outputSize, outputSize));
 
     /// <summary>Adaptive average pooling to (height, width).</summary>
-    public static Tensor AdaptiveAvgPool2d(Tensor x, (long H, long W) outputSize) => Kernels.AdaptiveAvgPool2d(x, outputSize);
+    public static Tensor AdaptiveAvgPool2d(Tensor x, (long H, long W) outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Recording.Wants(x) ? new AdaptiveAvgPool2dFunction(outputSize).Run(x) : Kernels.AdaptiveAvgPool2d(x, outputSize);
+    }
 
     /// <summary>
     /// Batch normalisation of (N, C, ...) per channel. Training: normalises with the batch statistics and updates
@@ -130,6 +160,13 @@ public static partial class Functional
     public static Tensor BatchNorm(Tensor x, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null, bool training = false,
         double momentum = 0.1, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (Recording.Wants(x, weight, bias, null))
+        {
+            using var affine = AffineParams(x, x.Dim > 1 ? new[] { x.Size(1) } : Array.Empty<long>(), weight, bias);
+            return new NormFunction(NormFunction.Kind.Batch, affine.Weight is not null, eps, training, runningMean, runningVar, momentum)
+                .Run(x, affine.Weight, affine.Bias);
+        }
         var (output, mean, invstd) = Kernels.BatchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps);
         mean.Dispose();
         invstd.Dispose();
@@ -147,6 +184,14 @@ public static partial class Functional
     /// <summary>Layer normalisation over the last dimensions, which must equal <paramref name="normalizedShape"/>.</summary>
     public static Tensor LayerNorm(Tensor x, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        if (Recording.Wants(x, weight, bias, null))
+        {
+            using var affine = AffineParams(x, normalizedShape, weight, bias);
+            return new NormFunction(NormFunction.Kind.Layer, affine.Weight is not null, eps, normalizedShape: (long[])normalizedShape.Clone())
+                .Run(x, affine.Weight, affine.Bias);
+        }
         var (output, mean, rstd) = Kernels.LayerNorm(x, normalizedShape, weight, bias, eps);
         mean.Dispose();
         rstd.Dispose();
@@ -160,6 +205,12 @@ public static partial class Functional
     /// <summary>Group normalisation of (N, C, ...) with the channels split into <paramref name="numGroups"/> groups.</summary>
     public static Tensor GroupNorm(Tensor x, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (Recording.Wants(x, weight, bias, null))
+        {
+            using var affine = AffineParams(x, x.Dim > 1 ? new[] { x.Size(1) } : Array.Empty<long>(), weight, bias);
+            return new NormFunction(NormFunction.Kind.Group, affine.Weight is not null, eps, groups: numGroups).Run(x, affine.Weight, affine.Bias);
+        }
         var (output, mean, rstd) = Kernels.GroupNorm(x, numGroups, weight, bias, eps);
         mean.Dispose();
         rstd.Dispose();
@@ -177,6 +228,8 @@ public static partial class Functional
     /// </summary>
     public static Tensor Dropout(Tensor x, double p = 0.5, bool training = true, Generator? generator = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (training && Recording.Wants(x)) return new DropoutFunction(p, generator).Run(x);
         var (output, mask) = Kernels.Dropout(x, p, training, generator);
         mask?.Dispose();
         return output;
@@ -191,7 +244,12 @@ public static partial class Functional
     /// the indices' shape plus D.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, num_embeddings).</exception>
-    public static Tensor Embedding(Tensor indices, Tensor weight) => Kernels.Embedding(weight, indices);
+    public static Tensor Embedding(Tensor indices, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Recording.Wants(weight) ? new EmbeddingFunction(indices, null).Run(weight) : Kernels.Embedding(weight, indices);
+    }
 
     /// <summary>
     /// Resizes (N, C, H, W) to <paramref name="size"/>, or by <paramref name="scaleFactor"/> (output floor(H * scale)), with
@@ -202,8 +260,45 @@ public static partial class Functional
         InterpolateMode mode = InterpolateMode.Nearest, bool alignCorners = false)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var (outSize, scale) = UpsampleGeometry(x.Shape, size, scaleFactor, mode, alignCorners);
+        long[] inputShape = x.Shape;
+        var (outSize, scale) = UpsampleGeometry(inputShape, size, scaleFactor, mode, alignCorners);
+        if (Recording.Wants(x))
+            return new LinearMapFunction("Interpolate", (v, _) => Interpolate(v, size, scaleFactor, mode, alignCorners),
+                "InterpolateBackward", (g, _) => InterpolateBackward(g, inputShape, size, scaleFactor, mode, alignCorners)).Run(x);
         return Kernels.Upsample(x, outSize, mode == InterpolateMode.Bilinear, alignCorners, scale);
+    }
+
+    /// <summary>
+    /// The weight and bias a recorded normalisation passes on: both, or neither, as NormFunction takes them; a missing one
+    /// of a pair is filled with ones (weight) or zeros (bias) of the other one's shape, owned (and disposed) here.
+    /// </summary>
+    private sealed class Affine : IDisposable
+    {
+        private readonly Tensor? _made;
+
+        public Affine(Tensor? weight, Tensor? bias, Tensor? made)
+        {
+            Weight = weight;
+            Bias = bias;
+            _made = made;
+        }
+
+        public Tensor? Weight { get; }
+        public Tensor? Bias { get; }
+
+        public void Dispose() => _made?.Dispose();
+    }
+
+    private static Affine AffineParams(Tensor x, long[] shape, Tensor? weight, Tensor? bias)
+    {
+        if ((weight is null) == (bias is null)) return new Affine(weight, bias, null);
+        if (weight is null)
+        {
+            Tensor ones = Tensor.Full(shape, 1.0, bias!.DType, bias.Device);
+            return new Affine(ones, bias, ones);
+        }
+        Tensor zeros = Tensor.Zeros(shape, weight.DType, weight.Device);
+        return new Affine(weight, zeros, zeros);
     }
 
     internal static ((long H, long W) Size, (double H, double W) Scale) UpsampleGeometry(long[] shape, (long H, long W)? size,

@@ -61,7 +61,7 @@ internal static unsafe partial class Kernels
         Ensure.Ok(NativeMethods.wk_op_nll_loss(input.Handle, target.Handle, H(weight), (wk_reduction)reduction, ignoreIndex, &loss, &total));
         Keep(input, target, weight);
         var res = (new Tensor(loss), new Tensor(total));
-        OpTracer.Current?.Op("NllLoss", new[] { input, target, weight }, new[] { res.Item1, res.Item2 });
+        OpTracer.Current?.Op("NllLoss", new[] { input, target, weight }, new[] { res.Item1, res.Item2 }, reduction, ignoreIndex);
         return res;
     }
 
@@ -352,7 +352,9 @@ internal static unsafe partial class Kernels
         else
             Ensure.Ok(NativeMethods.wk_op_upsample_nearest2d(x.Handle, size.H, size.W, scale.H, scale.W, &r));
         Keep(x);
-        return new Tensor(r);
+        var y = new Tensor(r);
+        OpTracer.Current?.Op("Upsample", new[] { x }, new[] { y }, size, bilinear, alignCorners, scale);
+        return y;
     }
 
     public static Tensor UpsampleBackward(Tensor gradOutput, long[] inputShape, bool bilinear, bool alignCorners, (double H, double W) scale)

@@ -94,10 +94,14 @@ internal static unsafe partial class Kernels
             : IndexFillRaw(x, dim, index, value, valueTensor, @out);
 
     /// <summary>The value is the scalar, or the 0-d <paramref name="valueTensor"/> when it is given.</summary>
-    public static Tensor MaskedFill(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null) =>
-        Recording.Wants(x, valueTensor, null, @out)
+    public static Tensor MaskedFill(Tensor x, Tensor mask, wk_scalar value, Tensor? valueTensor, Tensor? @out = null)
+    {
+        Tensor r = Recording.Wants(x, valueTensor, null, @out)
             ? ShapeRecording.Write(IndexingBackward.Kind.MaskedFill, x, 0, mask, valueTensor, 1, @out, o => MaskedFillRaw(x, mask, value, valueTensor, o))
             : MaskedFillRaw(x, mask, value, valueTensor, @out);
+        OpTracer.Current?.Op("MaskedFill", new[] { x, mask, valueTensor }, new[] { r }, value);
+        return r;
+    }
 
     public static Tensor MaskedSelect(Tensor x, Tensor mask) =>
         Recording.Wants(x) ? ShapeRecording.Indexing(IndexingBackward.Kind.MaskedSelect, x, 0, mask, MaskedSelectRaw(x, mask)) : MaskedSelectRaw(x, mask);

@@ -36,6 +36,29 @@ internal abstract class OpTracer
         return new Scope();
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> unobserved and then reports it as the one op <paramref name="op"/>: for a layer the
+    /// exporter translates whole (an ONNX LSTM or GRU node) rather than through the many small ops its forward runs.
+    /// Without a tracer it only runs <paramref name="run"/>.
+    /// </summary>
+    public static T Composite<T>(string op, Tensor?[] inputs, Func<T> run, Func<T, Tensor?[]> outputs, params object?[] args)
+    {
+        OpTracer? tracer = Current;
+        if (tracer is null) return run();
+        T result;
+        t_current = null;
+        try
+        {
+            result = run();
+        }
+        finally
+        {
+            t_current = tracer;
+        }
+        tracer.Op(op, inputs, outputs(result), args);
+        return result;
+    }
+
     private sealed class Scope : IDisposable
     {
         private bool _done;

@@ -39,7 +39,9 @@ public sealed partial class Tensor
         nint h;
         fixed (long* p = shape)
             Ensure.Ok(NativeMethods.wk_tensor_full(p, shape.Length, (wk_dtype)dtype, (wk_device_type)d.Type, d.Index, &value, &h));
-        return new Tensor(h);
+        var t = new Tensor(h);
+        OpTracer.Current?.Op("Full", Array.Empty<Tensor?>(), new[] { t }, (long[])shape.Clone(), value, dtype);
+        return t;
     }
 
     /// <summary>A tensor of zeros.</summary>

@@ -4,8 +4,8 @@ namespace Wick;
 public sealed partial class Tensor
 {
     /// <summary>Softmax along <paramref name="dim"/> (see <see cref="Functional.Softmax"/>).</summary>
-    public Tensor Softmax(int dim) => Kernels.Softmax(this, dim, log: false);
+    public Tensor Softmax(int dim) => Functional.Softmax(this, dim);
 
     /// <summary>Log-softmax along <paramref name="dim"/> (see <see cref="Functional.LogSoftmax"/>).</summary>
-    public Tensor LogSoftmax(int dim) => Kernels.Softmax(this, dim, log: true);
+    public Tensor LogSoftmax(int dim) => Functional.LogSoftmax(this, dim);
 }

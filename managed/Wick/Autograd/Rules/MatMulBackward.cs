@@ -11,6 +11,9 @@ internal sealed class MatMulBackward : Node
 {
     private readonly long[] _shapeA, _shapeB;
     private readonly DType _dtypeA, _dtypeB;
+    // A 2-D operand stored column-major (a transposed view, as Linear's W.T): its gradient is made in that same
+    // layout, (gᵀ·x)ᵀ instead of xᵀ·g, so the gradient of the tensor it views arrives contiguous (no copy into .Grad).
+    private readonly bool _columnMajorA, _columnMajorB;
     private SavedTensor? _a, _b;
 
     private MatMulBackward(Tensor a, Tensor b)
@@ -19,10 +22,19 @@ internal sealed class MatMulBackward : Node
         _shapeB = b.ShapeRef;
         _dtypeA = a.DType;
         _dtypeB = b.DType;
+        _columnMajorA = IsColumnMajorMatrix(a) && b.Dim == 2;
+        _columnMajorB = IsColumnMajorMatrix(b) && a.Dim == 2;
         Next = new[] { a.GradientEdge(), b.GradientEdge() };
     }
 
     public override string Name => "MatMulBackward";
+
+    private static bool IsColumnMajorMatrix(Tensor t)
+    {
+        if (t.Dim != 2 || t.Size(0) <= 1 || t.Size(1) <= 1) return false;
+        long[] strides = t.Strides;
+        return strides[0] == 1 && strides[1] == t.Size(0);
+    }
 
     public static Tensor Record(Tensor a, Tensor b)
     {
@@ -47,7 +59,9 @@ internal sealed class MatMulBackward : Node
         {
             Tensor b = _b!.Unpack(this);
             Tensor b2 = vecB ? b.Unsqueeze(-1) : b;
-            Tensor full = g2.MatMul(b2.Transpose(-1, -2));  // (.., n, k)
+            Tensor full = _columnMajorA
+                ? b2.MatMul(g2.Transpose(-1, -2)).Transpose(-1, -2)  // (n, k), column-major like a
+                : g2.MatMul(b2.Transpose(-1, -2));  // (.., n, k)
             ga = Broadcast.ToOperand(full, vecA ? new[] { 1L, _shapeA[0] } : _shapeA, _dtypeA);
             if (vecA) ga = ga.Reshape(_shapeA);
         }
@@ -55,7 +69,9 @@ internal sealed class MatMulBackward : Node
         {
             Tensor a = _a!.Unpack(this);
             Tensor a2 = vecA ? a.Unsqueeze(0) : a;
-            Tensor full = a2.Transpose(-1, -2).MatMul(g2);  // (.., k, m)
+            Tensor full = _columnMajorB
+                ? g2.Transpose(-1, -2).MatMul(a2).Transpose(-1, -2)  // (k, m), column-major like b
+                : a2.Transpose(-1, -2).MatMul(g2);  // (.., k, m)
             gb = Broadcast.ToOperand(full, vecB ? new[] { _shapeB[0], 1L } : _shapeB, _dtypeB);
             if (vecB) gb = gb.Reshape(_shapeB);
         }

@@ -154,8 +154,10 @@ public sealed class MultiheadAttention : Module
     private static Tensor Additive(Tensor mask, DType dtype)
     {
         if (mask.DType != DType.Bool) return mask.To(dtype);
-        using Tensor zeros = Tensor.Zeros(mask.Shape, dtype, mask.Device);
-        return zeros.MaskedFill(mask, double.NegativeInfinity);
+        // 1 where masked, 0 elsewhere, then -inf where masked: made from the mask itself (no factory of the mask's shape),
+        // so that an exported graph keeps the batch dynamic.
+        using Tensor ones = mask.To(dtype);
+        return ones.MaskedFill(mask, double.NegativeInfinity);
     }
 
     /// <inheritdoc/>

@@ -75,6 +75,17 @@ public abstract class RecurrentBase : Module
     private protected Tensor[] Weights(int layer, int direction) => _weights[layer * Directions + direction];
 
     /// <summary>Checks the input and returns it time-major (L, N, features) plus the batch size; unbatched inputs get N = 1.</summary>
+    // What an exporter sees of a forward (OpTracer.Composite): the input, the initial states (null when not given), then
+    // every layer's and direction's weights in the order w_ih, w_hh[, b_ih, b_hh].
+    private protected Tensor?[] TracedInputs(Tensor input, Tensor? h0, Tensor? c0)
+    {
+        var r = new List<Tensor?> { input, h0, c0 };
+        foreach (var w in _weights) r.AddRange(w);
+        return r.ToArray();
+    }
+
+    private protected object?[] TracedArgs() => new object?[] { HiddenSize, NumLayers, Bidirectional, BatchFirst, HasBias };
+
     private protected Tensor Prepare(Tensor input, out bool unbatched)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -170,7 +181,11 @@ public sealed class LSTM : RecurrentBase
     /// final (h, c) of every layer and direction, each (layers·D, N, H). <paramref name="state"/> gives the initial (h, c)
     /// (zeros when null).
     /// </summary>
-    public (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input, (Tensor H, Tensor C)? state = null)
+    public (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input, (Tensor H, Tensor C)? state = null) =>
+        OpTracer.Current is null ? ForwardCore(input, state) : OpTracer.Composite("LSTM", TracedInputs(input, state?.H, state?.C), () => ForwardCore(input, state), r => new[] { r.Output, r.State.H, r.State.C },
+            TracedArgs());
+
+    private (Tensor Output, (Tensor H, Tensor C) State) ForwardCore(Tensor input, (Tensor H, Tensor C)? state)
     {
         Tensor x = Prepare(input, out bool unbatched);
         long batch = x.Size(1);
@@ -283,7 +298,10 @@ public sealed class GRU : RecurrentBase
     /// Runs the sequence. Returns the last layer's hidden state at every step, (L, N, D·H) (or the input's layout), and the
     /// final hidden state of every layer and direction, (layers·D, N, H). <paramref name="h0"/> is the initial state (zeros when null).
     /// </summary>
-    public (Tensor Output, Tensor H) Forward(Tensor input, Tensor? h0 = null)
+    public (Tensor Output, Tensor H) Forward(Tensor input, Tensor? h0 = null) =>
+        OpTracer.Current is null ? ForwardCore(input, h0) : OpTracer.Composite("GRU", TracedInputs(input, h0, null), () => ForwardCore(input, h0), r => new[] { r.Output, r.H }, TracedArgs());
+
+    private (Tensor Output, Tensor H) ForwardCore(Tensor input, Tensor? h0)
     {
         Tensor x = Prepare(input, out bool unbatched);
         long batch = x.Size(1);

@@ -249,10 +249,13 @@ public sealed class KLDivLoss : Loss
             loss = target * d;
         }
         if (!BatchMean) return Reduce(loss);
+        // The sum divided by the batch size, as the mean over the batch of each sample's sum: no batch size enters the
+        // computation as a number, so an exported graph stays right for any batch size.
         using (loss)
         {
-            using Tensor s = loss.Sum();
-            return s / (double)(input.Dim == 0 ? 1 : input.Size(0));
+            if (loss.Dim <= 1) return loss.Dim == 0 ? loss.Sum() : loss.Mean();
+            using Tensor perSample = loss.Sum(System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Range(1, loss.Dim - 1)));
+            return perSample.Mean();
         }
     }
 

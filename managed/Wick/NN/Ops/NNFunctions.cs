@@ -42,25 +42,28 @@ internal abstract class NNFunction : Function
     }
 
     /// <summary>
-    /// Whether <see cref="Gradient"/> is built from recorded Tensor ops (and so differentiable again). Most layers'
-    /// gradients are fused native kernels that autograd does not record: a second derivative through them would
-    /// silently miss their terms, so a backward pass with createGraph refuses them instead.
+    /// Whether <see cref="Gradient"/> itself is built from recorded Tensor ops (and so differentiable again). Most layers'
+    /// gradients are fused native kernels that autograd does not record; a backward pass with createGraph runs their
+    /// <see cref="DifferentiableGradient"/> instead.
     /// </summary>
     protected virtual bool GradientIsDifferentiable => false;
 
-    /// <summary>d(loss)/d(inputs) from d(loss)/d(outputs), as <see cref="Function"/>'s Backward.</summary>
+    /// <summary>d(loss)/d(inputs) from d(loss)/d(outputs), as <see cref="Function"/>'s Backward: the fast path (fused kernels).</summary>
     protected abstract Tensor?[] Gradient(Tensor[] g);
 
+    /// <summary>
+    /// The same gradient as <see cref="Gradient"/>, computed with recorded ops (Tensor methods, or functions whose own backward
+    /// is defined) so that it can be differentiated again: what a backward pass with createGraph runs.
+    /// </summary>
+    protected virtual Tensor?[] DifferentiableGradient(Tensor[] g) =>
+        throw new NotSupportedException(
+            $"{Name}: second derivatives (a backward pass with createGraph: true) through {Name} are not supported: its " +
+            "gradient is a fused native kernel that autograd does not record. Run the backward pass without createGraph, " +
+            "or build the part you differentiate twice from Tensor methods.");
+
     /// <inheritdoc/>
-    protected sealed override Tensor?[] Backward(Tensor[] gradOutputs)
-    {
-        if (!GradientIsDifferentiable && GradMode.IsEnabled)
-            throw new NotSupportedException(
-                $"{Name}: second derivatives (a backward pass with createGraph: true) through {Name} are not supported yet: its " +
-                "gradient is a fused native kernel that autograd does not record. Run the backward pass without createGraph, " +
-                "or build the part you differentiate twice from Tensor methods.");
-        return Gradient(gradOutputs);
-    }
+    protected sealed override Tensor?[] Backward(Tensor[] gradOutputs) =>
+        GradMode.IsEnabled && !GradientIsDifferentiable ? DifferentiableGradient(gradOutputs) : Gradient(gradOutputs);
 
     /// <summary>The gradient for input slot <paramref name="i"/> if it is needed, else disposes it and returns null.</summary>
     protected Tensor? Keep(Tensor? g, int i)
@@ -98,6 +101,25 @@ internal sealed class SoftmaxFunction : NNFunction
         Tensor y = SavedTensors[0];
         return new Tensor?[] { _log ? Functional.LogSoftmaxBackward(g[0], y, _dim) : Functional.SoftmaxBackward(g[0], y, _dim) };
     }
+
+    // The same formulas with recorded ops; y is the saved output, whose history leads back to this node.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] gs)
+    {
+        Tensor y = SavedTensors[0], g = gs[0];
+        if (_log)
+        {
+            // g - exp(y) * sum(g)
+            using Tensor p = y.Exp();
+            using Tensor sum = g.Sum(_dim, keepDim: true);
+            using Tensor ps = p * sum;
+            return new Tensor?[] { g - ps };
+        }
+        // y * (g - sum(g * y))
+        using Tensor gy = g * y;
+        using Tensor dot = gy.Sum(_dim, keepDim: true);
+        using Tensor centred = g - dot;
+        return new Tensor?[] { y * centred };
+    }
 }
 
 internal sealed class NllLossFunction : NNFunction
@@ -134,6 +156,23 @@ internal sealed class NllLossFunction : NNFunction
     {
         var s = SavedTensors;
         return new Tensor?[] { Functional.NllLossBackward(g[0], s[0], s[1], s[2], _weight, _ignoreIndex, _reduction) };
+    }
+
+    // The gradient is linear in g (and independent of the input's values): the fused kernel as a linear map whose
+    // adjoint is the loss itself (the loss is linear in its input). Constants: input (for its shape), target, total weight, weight.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        var s = SavedTensors;
+        Tensor[] constants = _weight is null ? new[] { s[0], s[1], s[2] } : new[] { s[0], s[1], s[2], _weight };
+        long ignore = _ignoreIndex;
+        Reduction reduction = _reduction;
+        return new Tensor?[]
+        {
+            LinearMapFunction.ApplyAdjoint(Name,
+                (x, c) => Functional.NllLoss(x, c[1], c.Count > 3 ? c[3] : null, ignore, reduction),
+                (v, c) => Functional.NllLossBackward(v, c[0], c[1], c[2], c.Count > 3 ? c[3] : null, ignore, reduction),
+                g[0], constants),
+        };
     }
 }
 
@@ -179,11 +218,34 @@ internal sealed class ConvFunction : NNFunction
         Tensor x = SavedTensors[0], w = SavedTensors[1];
         bool gi = NeedsInputGrad(0), gw = NeedsInputGrad(1), gb = _hasBias && NeedsInputGrad(2);
         var (dx, dw, db) = _transposed
-            ? Functional.ConvTranspose2dBackward(g[0], x, w, _stride[0], _padding[0], _groups, _dilation[0], gi, gw, gb)
+            ? Kernels.ConvTranspose2dBackward(g[0], x, w, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups,
+                                              gi, gw, gb)
             : _spatial == 1
                 ? Functional.Conv1dBackward(g[0], x, w, _stride[0], _padding[0], _dilation[0], _groups, gi, gw, gb)
                 : Functional.Conv2dBackward(g[0], x, w, (_stride[0], _stride[1]), (_padding[0], _padding[1]), (_dilation[0], _dilation[1]), _groups,
                                             gi, gw, gb);
+        return _hasBias ? new[] { dx, dw, db } : new[] { dx, dw };
+    }
+
+    // Through the bilinear primitives (ConvPrimitiveFunction), with the same geometry. A transposed convolution is the
+    // input gradient of the convolution that maps its output back to its input: y = InputGrad(x, w), so
+    // dx = Conv(g, w) and dw = WeightGrad(x, g) (x plays the output gradient, g the convolution's input).
+    protected override Tensor?[] DifferentiableGradient(Tensor[] gs)
+    {
+        Tensor g = gs[0], x = SavedTensors[0], w = SavedTensors[1];
+        var geo = new ConvGeometry(_spatial, _stride, _padding, _dilation, _groups);
+        Tensor? dx = null, dw = null, db = null;
+        if (_transposed)
+        {
+            if (NeedsInputGrad(0)) dx = ConvPrimitiveFunction.Conv(geo, g, w);
+            if (NeedsInputGrad(1)) dw = ConvPrimitiveFunction.WeightGrad(geo, x, g, w);
+        }
+        else
+        {
+            if (NeedsInputGrad(0)) dx = ConvPrimitiveFunction.InputGrad(geo, g, w, x);
+            if (NeedsInputGrad(1)) dw = ConvPrimitiveFunction.WeightGrad(geo, g, x, w);
+        }
+        if (_hasBias && NeedsInputGrad(2)) db = geo.BiasGrad(g);
         return _hasBias ? new[] { dx, dw, db } : new[] { dx, dw };
     }
 }
@@ -214,6 +276,26 @@ internal sealed class MaxPool2dFunction : NNFunction
     }
 
     protected override Tensor?[] Gradient(Tensor[] g) => new Tensor?[] { Functional.MaxPool2dBackward(g[0], SavedTensors[0], _inputShape) };
+
+    // Linear in g: the scatter at the argmax indices, whose adjoint gathers the input-shaped tensor at the same indices.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        long[] inputShape = _inputShape;
+        return new Tensor?[]
+        {
+            LinearMapFunction.ApplyAdjoint(Name, (v, c) => GatherAtIndices(v, c[0]), (v, c) => Functional.MaxPool2dBackward(v, c[0], inputShape),
+                g[0], SavedTensors[0]),
+        };
+    }
+
+    /// <summary>v (…, H, W) read at the flat plane indices (…, OH, OW): the output-shaped values.</summary>
+    private static Tensor GatherAtIndices(Tensor v, Tensor indices)
+    {
+        using Tensor flat = v.Flatten(-2);
+        using Tensor idx = indices.Flatten(-2);
+        using Tensor picked = flat.Gather(-1, idx);
+        return picked.Reshape(indices.Shape);
+    }
 }
 
 internal sealed class AvgPool2dFunction : NNFunction
@@ -243,6 +325,18 @@ internal sealed class AvgPool2dFunction : NNFunction
 
     protected override Tensor?[] Gradient(Tensor[] g) =>
         new Tensor?[] { Functional.AvgPool2dBackward(g[0], _inputShape, _kernel, _stride, _padding, _ceil, _countIncludePad, _divisor) };
+
+    // Average pooling is linear; its gradient is its adjoint, whose adjoint is the pooling again.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        long[] inputShape = _inputShape;
+        var (kernel, stride, padding, ceil, include, divisor) = (_kernel, _stride, _padding, _ceil, _countIncludePad, _divisor);
+        return new Tensor?[]
+        {
+            LinearMapFunction.ApplyAdjoint(Name, (v, _) => Functional.AvgPool2d(v, kernel, stride, padding, ceil, include, divisor),
+                (v, _) => Functional.AvgPool2dBackward(v, inputShape, kernel, stride, padding, ceil, include, divisor), g[0]),
+        };
+    }
 }
 
 internal sealed class AdaptiveAvgPool2dFunction : NNFunction
@@ -261,6 +355,18 @@ internal sealed class AdaptiveAvgPool2dFunction : NNFunction
     }
 
     protected override Tensor?[] Gradient(Tensor[] g) => new Tensor?[] { Functional.AdaptiveAvgPool2dBackward(g[0], _inputShape) };
+
+    // Linear, like AvgPool2d: the gradient is the adjoint of the pooling, and the pooling is the adjoint's adjoint.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        long[] inputShape = _inputShape;
+        var size = _size;
+        return new Tensor?[]
+        {
+            LinearMapFunction.ApplyAdjoint(Name, (v, _) => Functional.AdaptiveAvgPool2d(v, size),
+                (v, _) => Functional.AdaptiveAvgPool2dBackward(v, inputShape), g[0]),
+        };
+    }
 }
 
 /// <summary>Batch, layer or group normalisation with optional affine weight and bias (inputs: x, [weight, bias]).</summary>
@@ -322,6 +428,20 @@ internal sealed class NormFunction : NNFunction
         };
         return _affine ? new[] { dx, dw, db } : new[] { dx };
     }
+
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        var s = SavedTensors;
+        Tensor? w = _affine ? s[3] : null;
+        bool gi = NeedsInputGrad(0), gw = _affine && NeedsInputGrad(1), gb = _affine && NeedsInputGrad(2);
+        var (dx, dw, db) = _kind switch
+        {
+            Kind.Batch => NormGradient.Batch(g[0], s[0], w, _training ? null : s[1], _training ? null : s[2], _eps, gi, gw, gb),
+            Kind.Layer => NormGradient.Layer(g[0], s[0], w, _normalizedShape.Length, _eps, gi, gw, gb),
+            _ => NormGradient.Group(g[0], s[0], w, _groups, _eps, gi, gw, gb),
+        };
+        return _affine ? new[] { dx, dw, db } : new[] { dx };
+    }
 }
 
 internal sealed class DropoutFunction : NNFunction
@@ -378,6 +498,30 @@ internal sealed class EmbeddingFunction : NNFunction
 
     protected override Tensor?[] Gradient(Tensor[] g) =>
         new Tensor?[] { Functional.EmbeddingBackward(g[0], SavedTensors[0], _numWeights, _paddingIdx) };
+
+    // Linear in g: the scatter-add of g's rows at the indices (none into the padding row), whose adjoint reads the rows
+    // of a (numWeights, D) tensor at the indices, zero where the index is the padding row.
+    protected override Tensor?[] DifferentiableGradient(Tensor[] g)
+    {
+        long numWeights = _numWeights;
+        long? pad = _paddingIdx is long p && p < 0 ? p + numWeights : _paddingIdx;
+        return new Tensor?[]
+        {
+            LinearMapFunction.ApplyAdjoint(Name, (v, c) => RowsAt(v, c[0], pad), (v, c) => Functional.EmbeddingBackward(v, c[0], numWeights, pad),
+                g[0], SavedTensors[0]),
+        };
+    }
+
+    private static Tensor RowsAt(Tensor table, Tensor indices, long? pad)
+    {
+        Tensor rows = Functional.Embedding(indices, table);
+        if (pad is not long p) return rows;
+        using (rows)
+        using (Tensor keep = indices.Ne((double)p))
+        using (Tensor keepF = keep.To(table.DType))
+        using (Tensor mask = keepF.Unsqueeze(-1))
+            return rows * mask;
+    }
 }
 
 internal static class Owned

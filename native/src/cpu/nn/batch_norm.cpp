@@ -52,7 +52,7 @@ void batch_norm(const View& out, const View& save_mean, const View& save_invstd,
                 const double a = (w ? double(w[c]) : 1.0) * invstd;
                 const double shift = (b ? double(b[c]) : 0.0) - mean * a;
                 for (int64_t n = 0; n < N; ++n)
-                    R.affine(xv + (n * C + c) * S, y + (n * C + c) * S, S, static_cast<T>(a), static_cast<T>(shift));
+                    R.affine(xv + (n * C + c) * S, y + (n * C + c) * S, S, static_cast<T>(a), static_cast<T>(shift), false);
             }
         });
     });

@@ -32,7 +32,7 @@ void group_norm(const View& out, const View& mean, const View& rstd, const View&
                     const int64_t ch = gi * Cg + c;
                     const double a = (w ? double(w[ch]) : 1.0) * rs;
                     const double shift = (b ? double(b[ch]) : 0.0) - double(mu) * a;
-                    R.affine(xb + c * S, y + (n * C + ch) * S, S, static_cast<T>(a), static_cast<T>(shift));
+                    R.affine(xb + c * S, y + (n * C + ch) * S, S, static_cast<T>(a), static_cast<T>(shift), false);
                 }
             }
         });

@@ -20,12 +20,13 @@ void layer_norm(const View& out, const View& mean, const View& rstd, const View&
         T* y = ptr<T>(out);
         const T* w = weight.data ? ptr<const T>(weight) : nullptr;
         const T* b = bias.data ? ptr<const T>(bias) : nullptr;
+        const bool stream = M * N * static_cast<int64_t>(sizeof(T)) > kStreamOutputBytes;
         parallel_for(M, grain_for(3 * N), [&](int64_t begin, int64_t end) {
             for (int64_t r = begin; r < end; ++r) {
                 T mu, var;
                 R.moments(xv + r * N, N, &mu, &var);
                 const T rs = static_cast<T>(1.0 / std::sqrt(double(var) + eps));
-                R.normalize(xv + r * N, y + r * N, N, mu, rs, w, b);
+                R.normalize(xv + r * N, y + r * N, N, mu, rs, w, b, stream);
                 ptr<T>(mean)[r] = mu;
                 ptr<T>(rstd)[r] = rs;
             }

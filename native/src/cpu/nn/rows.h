@@ -19,12 +19,14 @@ struct Rows {
     T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift);
     // y = exp(x - shift[i]) and acc[i] += y (softmax over a non-last dimension).
     void (*exp_diff_acc)(const T* x, const T* shift, T* y, T* acc, int64_t n);
-    // y = x * a + c (y may alias x).
-    void (*affine)(const T* x, T* y, int64_t n, T a, T c);
+    // y = x * a + c (y may alias x). stream: y is part of an output too large to stay in cache, so it is
+    // written with non-temporal stores (no read of y's lines before writing them; about a third less memory
+    // traffic). Callers that stream must not read y again in the same kernel.
+    void (*affine)(const T* x, T* y, int64_t n, T a, T c, bool stream);
     // mean and biased variance of x[0..n), two passes (x stays in cache).
     void (*moments)(const T* x, int64_t n, T* mean, T* var);
-    // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null).
-    void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b);
+    // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null); stream as for affine.
+    void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool stream);
 };
 using RowsF32 = Rows<float>;
 
@@ -57,7 +59,7 @@ struct RowsGeneric {
     static void exp_diff_acc(const T* x, const T* shift, T* y, T* acc, int64_t n) {
         for (int64_t i = 0; i < n; ++i) acc[i] += (y[i] = std::exp(x[i] - shift[i]));
     }
-    static void affine(const T* x, T* y, int64_t n, T a, T c) {
+    static void affine(const T* x, T* y, int64_t n, T a, T c, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) y[i] = x[i] * a + c;
     }
     static void moments(const T* x, int64_t n, T* mean, T* var) {
@@ -69,7 +71,7 @@ struct RowsGeneric {
         *mean = m;
         *var = n > 0 ? q / static_cast<T>(n) : T(0);
     }
-    static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b) {
+    static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) {
             T v = (x[i] - mean) * rstd;
             if (w) v *= w[i];
@@ -83,6 +85,10 @@ template <class T>
 inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,          &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_shift_sum,
                                          &RowsGeneric<T>::exp_diff_acc, &RowsGeneric<T>::affine,        &RowsGeneric<T>::moments,
                                          &RowsGeneric<T>::normalize};
+
+// Outputs larger than this are streamed past the cache by the row kernels (see Rows::affine): about the
+// last-level cache of a few cores, beyond which the output would be evicted before anyone reads it.
+inline constexpr int64_t kStreamOutputBytes = int64_t(8) << 20;
 
 // The primitives for a kernel's element type: the vectorised float build, or plain C++ for double.
 template <class T>

@@ -21,6 +21,9 @@ struct F32x16 {
     static void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
     static Reg loadu(const float* p) { return _mm512_loadu_ps(p); }
     static void storeu(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+    // Non-temporal store; p must be aligned to the register size.
+    static void stream(float* p, Reg v) { _mm512_stream_ps(p, v); }
+    static void sfence() { _mm_sfence(); }
     static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
     static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
     static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
@@ -58,23 +61,12 @@ struct F32x16 {
         y = _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), set1(INFINITY));
         return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
     }
-    // exp(x) for x <= 0 and not NaN (softmax after subtracting the row maximum): no overflow, no NaN.
-    static Reg exp_below(Reg x) {
-        const Reg lo = set1(-87.3365479f);
-        Reg xc = _mm512_max_ps(x, lo);
-        Reg n = _mm512_roundscale_ps(_mm512_mul_ps(xc, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        Reg r = _mm512_fnmadd_ps(n, set1(0.693359375f), xc);
-        r = _mm512_fnmadd_ps(n, set1(-2.12194440e-4f), r);
-        Reg p = set1(1.9875691500e-4f);
-        p = fma(p, r, set1(1.3981999507e-3f));
-        p = fma(p, r, set1(8.3334519073e-3f));
-        p = fma(p, r, set1(4.1665795894e-2f));
-        p = fma(p, r, set1(1.6666665459e-1f));
-        p = fma(p, r, set1(5.0000001201e-1f));
-        p = fma(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, set1(1.f)));
-        __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-        return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), _mm512_mul_ps(p, _mm512_castsi512_ps(e)));
+    // p * 2^k for k in the low bits of j (see RowsSimd::exp_below): an integer add to the exponent field.
+    static Reg add_exponent(Reg p, Reg j) {
+        return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p), _mm512_slli_epi32(_mm512_castps_si512(j), 23)));
     }
+    // y where x >= lo, else 0.
+    static Reg zero_below(Reg y, Reg x, Reg lo) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), y); }
 };
 
 }  // namespace

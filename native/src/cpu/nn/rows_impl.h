@@ -3,6 +3,7 @@
 // Tails shorter than W go through a zero-padded lane buffer, so no scalar libm call is needed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -57,9 +58,32 @@ struct RowsSimd {
         return V::hmax(V::max(m0, m1));
     }
 
+    // exp(x) for x <= 0 and not NaN (softmax after subtracting the row maximum), so nothing overflows and no
+    // NaN needs handling. n = round(x / ln 2) by the magic-number trick: one FMA adding 1.5 * 2^23 + 1 rounds
+    // x / ln 2 to an integer held (plus one) in the low mantissa bits, from where it shifts straight into the
+    // exponent field. r = x - n ln 2 (ln 2 in two parts), e^r by the same degree-6 polynomial as V::exp, then
+    // 2^(n+1) goes into the exponent bits and a final * 0.5 rounds results below FLT_MIN correctly (n + 1 >=
+    // -125 keeps the exponent addition in the normal range). Below -87.34 the result is 0.
+    static R exp_below(R x) {
+        const R lo = V::set1(-87.3365479f), magic = V::set1(12582913.f);
+        const R xc = V::max(x, lo);
+        const R j = V::fma(xc, V::set1(1.44269504088896341f), magic);
+        const R n = V::sub(j, magic);
+        R r = V::fma(n, V::set1(-0.693359375f), xc);
+        r = V::fma(n, V::set1(2.12194440e-4f), r);
+        R p = V::set1(1.9875691500e-4f);
+        p = V::fma(p, r, V::set1(1.3981999507e-3f));
+        p = V::fma(p, r, V::set1(8.3334519073e-3f));
+        p = V::fma(p, r, V::set1(4.1665795894e-2f));
+        p = V::fma(p, r, V::set1(1.6666665459e-1f));
+        p = V::fma(p, r, V::set1(5.0000001201e-1f));
+        p = V::fma(p, V::mul(r, r), V::add(r, V::set1(1.f)));
+        return V::zero_below(V::mul(V::add_exponent(p, j), V::set1(0.5f)), x, lo);
+    }
+
     template <bool kBelow>
     static R exp_of(R v) {
-        if constexpr (kBelow) return V::exp_below(v);
+        if constexpr (kBelow) return exp_below(v);
         else return V::exp(v);
     }
 
@@ -104,11 +128,40 @@ struct RowsSimd {
         }
     }
 
-    static void affine(const float* x, float* y, int64_t n, float a, float c) {
+    // Stores v at y + i: non-temporal when streaming and y + i is aligned for it (the caller aligns the run).
+    static void put(float* y, R v, bool stream) {
+        if (stream) V::stream(y, v);
+        else V::storeu(y, v);
+    }
+
+    // Elements before y + i is aligned for V::stream (at most W - 1; all of n when not streaming).
+    static int64_t head(const float* y, int64_t n, bool stream) {
+        if (!stream) return 0;
+        const auto misalign = static_cast<int64_t>(reinterpret_cast<uintptr_t>(y) % (W * sizeof(float)));
+        if (misalign % static_cast<int64_t>(sizeof(float)) != 0) return n;  // not even float-aligned: no streaming
+        const int64_t h = misalign == 0 ? 0 : (W - misalign / static_cast<int64_t>(sizeof(float)));
+        return std::min(h, n);
+    }
+
+    // Runs f(i, len, stream) over [0, n): a partial head up to y's stream alignment, whole vectors, a partial tail.
+    // f stores through put(); streamed stores are fenced before returning, so other threads see them.
+    template <class F>
+    static void runs(float* y, int64_t n, bool stream, F&& f) {
+        int64_t h = head(y, n, stream);
+        if (h >= n) stream = false, h = 0;  // nothing left to stream: plain stores throughout
+        if (h > 0) f(int64_t(0), h, false);  // 0 < h < W
+        int64_t i = h;
+        for (; i + W <= n; i += W) f(i, W, stream);
+        if (i < n) f(i, n - i, false);
+        if (stream) V::sfence();
+    }
+
+    static void affine(const float* x, float* y, int64_t n, float a, float c, bool stream) {
         const R va = V::set1(a), vc = V::set1(c);
-        int64_t i = 0;
-        for (; i + W <= n; i += W) V::storeu(y + i, V::fma(V::loadu(x + i), va, vc));
-        if (i < n) store_tail(y + i, n - i, V::fma(load_tail(x + i, n - i, 0.f), va, vc));
+        runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
+            if (len == W) put(y + i, V::fma(V::loadu(x + i), va, vc), st);
+            else store_tail(y + i, len, V::fma(load_tail(x + i, len, 0.f), va, vc));
+        });
     }
 
     // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
@@ -144,17 +197,17 @@ struct RowsSimd {
         *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
     }
 
-    static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b) {
+    static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b,
+                          bool stream) {
         const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
-        int64_t i = 0;
-        auto one = [&](R xv, const float* wp, const float* bp, int64_t len) {
-            R v = V::fma(xv, vr, vc);
-            if (wp) v = V::mul(v, len == W ? V::loadu(wp) : load_tail(wp, len, 0.f));
-            if (bp) v = V::add(v, len == W ? V::loadu(bp) : load_tail(bp, len, 0.f));
-            return v;
-        };
-        for (; i + W <= n; i += W) V::storeu(y + i, one(V::loadu(x + i), w ? w + i : nullptr, b ? b + i : nullptr, W));
-        if (i < n) store_tail(y + i, n - i, one(load_tail(x + i, n - i, 0.f), w ? w + i : nullptr, b ? b + i : nullptr, n - i));
+        runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
+            const bool full = len == W;
+            R v = V::fma(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vr, vc);
+            if (w) v = V::mul(v, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
+            if (b) v = V::add(v, full ? V::loadu(b + i) : load_tail(b + i, len, 0.f));
+            if (full) put(y + i, v, st);
+            else store_tail(y + i, len, v);
+        });
     }
 
     static constexpr RowsF32 table() {

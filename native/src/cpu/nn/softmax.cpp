@@ -2,6 +2,7 @@
 // rows (inner == 1) run through the vectorised row primitives; other dims keep running maxima and
 // sums in (inner)-long vectors so every pass stays contiguous.
 #include <cmath>
+#include <vector>
 
 #include "core/parallel.h"
 #include "cpu/nn/nn_kernels.h"
@@ -14,19 +15,24 @@ namespace {
 template <class T>
 void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
     const Rows<T>& R = rows<T>();
+    // A large output is streamed past the cache: the exponentials go to a scratch row (in L1), and only the
+    // last pass writes y, with non-temporal stores.
+    const bool stream = outer * n * static_cast<int64_t>(sizeof(T)) > kStreamOutputBytes;
     parallel_for(outer, grain_for(4 * n), [&](int64_t begin, int64_t end) {
+        std::vector<T> scratch(stream ? static_cast<size_t>(n) : 0);
         for (int64_t r = begin; r < end; ++r) {
             const T* xr = x + r * n;
             T* yr = y + r * n;
+            T* er = stream ? scratch.data() : yr;
             const T m = R.max(xr, n);
             // A finite maximum means no NaN or infinity in the row: every x - m is <= 0.
-            const T s = std::isfinite(m) ? R.exp_below_sum(xr, yr, n, m) : R.exp_shift_sum(xr, yr, n, m);
+            const T s = std::isfinite(m) ? R.exp_below_sum(xr, er, n, m) : R.exp_shift_sum(xr, er, n, m);
             // (x - max) - log(sum): subtracting the two separately keeps the precision of x - max.
             if (log) {
-                R.affine(xr, yr, n, T(1), -m);
-                R.affine(yr, yr, n, T(1), -std::log(s));
+                R.affine(xr, er, n, T(1), -m, false);
+                R.affine(er, yr, n, T(1), -std::log(s), stream);
             }
-            else R.affine(yr, yr, n, T(1) / s, T(0));
+            else R.affine(er, yr, n, T(1) / s, T(0), stream);
         }
     });
 }
