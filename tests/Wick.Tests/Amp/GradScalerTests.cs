@@ -289,7 +289,7 @@ public abstract class GradScalerTestsBase
     {
         double f32 = TrainMlp(amp: false, out _);
         double mixed = TrainMlp(amp: true, out int skipped);
-        TestContext.Progress.WriteLine($"{Dev} {Low}: final loss float32 {f32:F4}, autocast+GradScaler {mixed:F4}, skipped steps {skipped}");
+        TestContext.Out.WriteLine($"{Dev} {Low}: final loss float32 {f32:F4}, autocast+GradScaler {mixed:F4}, skipped steps {skipped}");
         Assert.That(f32, Is.LessThan(0.5), "the problem is learnable");
         Assert.That(mixed, Is.EqualTo(f32).Within(0.05 + 0.1 * f32));
         Assert.That(skipped, Is.LessThanOrEqualTo(2));
