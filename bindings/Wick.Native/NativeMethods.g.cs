@@ -1201,6 +1201,26 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_optim_adagrad_step(nint param, nint grad, nint state_sum, wk_adagrad_options* options);
 
     /// <summary>
+    /// Each grad (float16, bfloat16, float32 or float64, on found_inf's device) is multiplied in place by
+    /// inv_scale; found_inf is set to 1 when any grad element is inf or NaN and left as it is otherwise,
+    /// so one flag collects over several calls. Nothing is read back to the host.
+    /// </summary>
+    // C: wk_status wk_amp_unscale_check(const wk_tensor* grads, int32_t count, wk_tensor found_inf, wk_tensor inv_scale)
+    [LibraryImport(LibraryName, EntryPoint = "wk_amp_unscale_check")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_amp_unscale_check(nint* grads, int count, nint found_inf, nint inv_scale);
+
+    /// <summary>
+    /// found_inf != 0: scale *= backoff_factor and growth_tracker = 0; otherwise growth_tracker += 1 and,
+    /// once it reaches growth_interval, scale *= growth_factor (kept only when finite) and
+    /// growth_tracker = 0. growth_factor &gt; 1, 0 &lt; backoff_factor &lt; 1, growth_interval &gt;= 1.
+    /// </summary>
+    // C: wk_status wk_amp_update_scale(wk_tensor scale, wk_tensor growth_tracker, wk_tensor found_inf, double growth_factor, double backoff_factor, int32_t growth_interval)
+    [LibraryImport(LibraryName, EntryPoint = "wk_amp_update_scale")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_amp_update_scale(nint scale, nint growth_tracker, nint found_inf, double growth_factor, double backoff_factor, int growth_interval);
+
+    /// <summary>
     /// Threads the pool uses, the calling thread included. Default: the environment variable
     /// WICK_NUM_THREADS, else the number of CPUs the process may run on.
     /// </summary>

@@ -36,6 +36,7 @@ internal static class Engine
         var tasks = new Dictionary<Node, NodeTask>(ReferenceEqualityComparer.Instance);
         Tensor?[]? captured = captures is null ? null : new Tensor?[captures.Length];
         IDisposable mode = GradMode.Scope(createGraph);
+        IDisposable amp = Autocast.Suspend();  // backward rules run in the dtypes of the forward pass, as in PyTorch
         DisposeScope scope = DisposeScope.Begin();
         bool ok = false;
         try
@@ -103,6 +104,7 @@ internal static class Engine
             if (!ok && captured is not null)
                 foreach (Tensor? g in captured) g?.Dispose();
             scope.Dispose();
+            amp.Dispose();
             mode.Dispose();
         }
     }

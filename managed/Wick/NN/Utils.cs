@@ -30,11 +30,35 @@ public static class Utils
         bool inf = double.IsPositiveInfinity(normType);
         using (Autograd.NoGrad())
         {
-            foreach (Tensor g in grads)
+            // The per-gradient norms are combined on the first gradient's device and read once: one host
+            // synchronisation for the whole call, not one per parameter.
+            Device device = grads[0].Device;
+            Tensor? acc = null;
+            try
             {
-                using Tensor n = Kernels.Reduce(g, wk_reduce_op.WK_REDUCE_NORM, default, false, normType, DType.Float64);
-                double v = n.Item<double>();
-                total = inf ? Math.Max(total, v) : total + Math.Pow(v, normType);
+                foreach (Tensor g in grads)
+                {
+                    Tensor n = Kernels.Reduce(g, wk_reduce_op.WK_REDUCE_NORM, default, false, normType, DType.Float64);
+                    if (n.Device != device)
+                    {
+                        Tensor moved = n.To(device);
+                        n.Dispose();
+                        n = moved;
+                    }
+                    if (!inf)
+                    {
+                        Tensor powered = Kernels.BinaryScalar(n, Scalars.Float(normType), wk_binary_op.WK_BINARY_POW);
+                        n.Dispose();
+                        n = powered;
+                    }
+                    if (acc is null) { acc = n; continue; }
+                    using (n) Kernels.Binary(acc, n, inf ? wk_binary_op.WK_BINARY_MAXIMUM : wk_binary_op.WK_BINARY_ADD, acc);
+                }
+                total = acc!.Item<double>();
+            }
+            finally
+            {
+                acc?.Dispose();
             }
             if (!inf) total = Math.Pow(total, 1 / normType);
             if (errorIfNonfinite && !double.IsFinite(total))

@@ -16,6 +16,13 @@ internal static unsafe partial class Kernels
     private static Tensor Recorded(LinalgBackward.Kind kind, Tensor a, Tensor b, Tensor? @out, delegate*<nint, nint, nint, nint*, wk_status> fn)
     {
         ArgumentNullException.ThrowIfNull(b);
+        if (@out is null && kind is LinalgBackward.Kind.Bmm or LinalgBackward.Kind.Mv && Autocast.Current is { } ac && ac.LowFor(a) is DType low
+            && (a.DType != low || b.DType != low))
+        {
+            using AutocastArg ca = ac.Lower(a, low);
+            using AutocastArg cb = ac.Lower(b, low);
+            if (ca.Changed || cb.Changed) return Recorded(kind, ca.Value, cb.Value, null, fn);
+        }
         Tensor r;
         if (!Recording.Wants(a, b, @out)) r = Product(a, b, @out, fn);
         else if (@out is not null) throw Recording.OutNotDifferentiable(kind.ToString());
@@ -40,6 +47,13 @@ internal static unsafe partial class Kernels
     {
         ArgumentNullException.ThrowIfNull(mat1);
         ArgumentNullException.ThrowIfNull(mat2);
+        if (@out is null && Autocast.Current is { } ac && ac.LowFor(mat1) is DType low && (input.DType != low || mat1.DType != low || mat2.DType != low))
+        {
+            using AutocastArg ci = ac.Lower(input, low);
+            using AutocastArg c1 = ac.Lower(mat1, low);
+            using AutocastArg c2 = ac.Lower(mat2, low);
+            if (ci.Changed || c1.Changed || c2.Changed) return AddMM(ci.Value, c1.Value, c2.Value, beta, alpha);
+        }
         Tensor r = !Recording.Wants(input, mat1, mat2, @out) ? AddMMRaw(input, mat1, mat2, beta, alpha, @out)
             : LinalgBackward.RecordAddMM(input, mat1, mat2, beta, alpha, @out);
         OpTracer.Current?.Op("AddMM", new[] { input, mat1, mat2 }, new[] { r }, beta, alpha);

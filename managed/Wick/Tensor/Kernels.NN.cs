@@ -30,6 +30,11 @@ internal static unsafe partial class Kernels
 
     public static Tensor Softmax(Tensor x, long dim, bool log)
     {
+        if (Autocast.Current is { } ac && ac.LowFor(x) is not null && x.DType is DType.Float16 or DType.BFloat16)
+        {
+            using AutocastArg c = AutocastState.Float32(x);
+            return Softmax(c.Value, dim, log);
+        }
         nint r;
         Ensure.Ok(NativeMethods.wk_op_softmax(x.Handle, dim, log ? 1 : 0, 0, &r));
         Keep(x);

@@ -15,6 +15,16 @@ internal static unsafe partial class Kernels
 
     public static Tensor Cat(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null)
     {
+        if (@out is null && tensors.Length > 1 && Autocast.Current is { } ac)
+        {
+            Tensor[] args = tensors.ToArray();
+            AutocastArg[]? casts = ac.Apply(AutocastPolicy.Promote, args);
+            if (casts is not null)
+            {
+                try { return Cat(args, dim); }
+                finally { foreach (var c in casts) c.Dispose(); }
+            }
+        }
         Tensor r = Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: false) : CatRaw(tensors, dim, @out);
         OpTracer.Current?.Op("Cat", tensors.ToArray(), new[] { r }, dim);
         return r;
@@ -22,6 +32,16 @@ internal static unsafe partial class Kernels
 
     public static Tensor Stack(ReadOnlySpan<Tensor> tensors, int dim, Tensor? @out = null)
     {
+        if (@out is null && tensors.Length > 1 && Autocast.Current is { } ac)
+        {
+            Tensor[] args = tensors.ToArray();
+            AutocastArg[]? casts = ac.Apply(AutocastPolicy.Promote, args);
+            if (casts is not null)
+            {
+                try { return Stack(args, dim); }
+                finally { foreach (var c in casts) c.Dispose(); }
+            }
+        }
         Tensor r = Recording.WantsAny(tensors, @out) ? ShapeRecording.Join(tensors, dim, @out, stack: true) : StackRaw(tensors, dim, @out);
         OpTracer.Current?.Op("Stack", tensors.ToArray(), new[] { r }, dim);
         return r;

@@ -14,6 +14,11 @@ internal static unsafe partial class Kernels
 {
     public static Tensor Unary(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {
+        if (Autocast.Current is { } ac && @out is null && AmpFloat32(op) && ac.LowFor(x) is not null && x.DType is DType.Float16 or DType.BFloat16)
+        {
+            using AutocastArg c = AutocastState.Float32(x);
+            return Unary(c.Value, op, p0, p1);
+        }
         Tensor r = Recording.Wants(x, @out) ? UnaryBackward.Record(x, op, p0, p1, @out) : UnaryRaw(x, op, p0, p1, @out);
         OpTracer.Current?.Op("Unary", new[] { x }, new[] { r }, op, p0, p1);
         return r;
@@ -22,6 +27,13 @@ internal static unsafe partial class Kernels
     public static Tensor Binary(Tensor a, Tensor b, wk_binary_op op, Tensor? @out = null)
     {
         ArgumentNullException.ThrowIfNull(b);
+        if (op == wk_binary_op.WK_BINARY_POW && @out is null && Autocast.Current is { } ac && ac.LowFor(a) is not null
+            && (a.DType is DType.Float16 or DType.BFloat16 || b.DType is DType.Float16 or DType.BFloat16))
+        {
+            using AutocastArg ca = AutocastState.Float32(a);
+            using AutocastArg cb = AutocastState.Float32(b);
+            return Binary(ca.Value, cb.Value, op);
+        }
         Tensor r = Recording.Wants(a, b, @out) ? BinaryBackward.Record(a, b, op, @out) : BinaryRaw(a, b, op, @out);
         OpTracer.Current?.Op("Binary", new[] { a, b }, new[] { r }, op);
         return r;
@@ -36,6 +48,11 @@ internal static unsafe partial class Kernels
 
     public static Tensor Reduce(Tensor x, wk_reduce_op op, ReadOnlySpan<int> dims, bool keepDim, double param = 0, DType? dtype = null)
     {
+        if (dtype is null && AmpFloat32(op) && Autocast.Current is { } ac && ac.LowFor(x) is not null && x.DType is DType.Float16 or DType.BFloat16)
+        {
+            using AutocastArg c = AutocastState.Float32(x);
+            return Reduce(c.Value, op, dims, keepDim, param);
+        }
         Tensor r = Recording.Wants(x) ? ReduceBackward.Record(x, op, dims, keepDim, param, dtype) : ReduceRaw(x, op, dims, keepDim, param, dtype);
         OpTracer.Current?.Op("Reduce", new[] { x }, new[] { r }, op, dims.ToArray(), keepDim, param);
         return r;
@@ -44,6 +61,12 @@ internal static unsafe partial class Kernels
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(b);
+        if (Autocast.Current is { } ac && ac.LowFor(a) is DType low && (a.DType != low || b.DType != low))
+        {
+            using AutocastArg ca = ac.Lower(a, low);
+            using AutocastArg cb = ac.Lower(b, low);
+            if (ca.Changed || cb.Changed) return MatMul(ca.Value, cb.Value);
+        }
         Tensor r = Recording.Wants(a, b, null) ? MatMulBackward.Record(a, b) : MatMulRaw(a, b);
         OpTracer.Current?.Op("MatMul", new[] { a, b }, new[] { r });
         return r;
@@ -68,10 +91,25 @@ internal static unsafe partial class Kernels
     /// <summary>Cumulative sum or product along one dim.</summary>
     public static Tensor Scan(Tensor x, wk_scan_op op, int dim, DType? dtype = null)
     {
+        if (dtype is null && Autocast.Current is { } ac && ac.LowFor(x) is not null && x.DType is DType.Float16 or DType.BFloat16)
+        {
+            using AutocastArg c = AutocastState.Float32(x);
+            return Scan(c.Value, op, dim);
+        }
         Tensor r = Recording.Wants(x) ? ScanBackward.Record(x, op, dim, dtype) : ScanRaw(x, op, dim, dtype);
         OpTracer.Current?.Op("Scan", new[] { x }, new[] { r }, op, dim);
         return r;
     }
+
+    // The unary ops autocast runs in float32 (PyTorch's fp32 list: exp/log-like functions and those that overflow easily).
+    private static bool AmpFloat32(wk_unary_op op) => op is wk_unary_op.WK_UNARY_EXP or wk_unary_op.WK_UNARY_EXPM1 or wk_unary_op.WK_UNARY_EXP2
+        or wk_unary_op.WK_UNARY_LOG or wk_unary_op.WK_UNARY_LOG1P or wk_unary_op.WK_UNARY_LOG2 or wk_unary_op.WK_UNARY_LOG10
+        or wk_unary_op.WK_UNARY_RSQRT or wk_unary_op.WK_UNARY_RECIPROCAL or wk_unary_op.WK_UNARY_TAN or wk_unary_op.WK_UNARY_ASIN
+        or wk_unary_op.WK_UNARY_ACOS or wk_unary_op.WK_UNARY_SINH or wk_unary_op.WK_UNARY_COSH or wk_unary_op.WK_UNARY_SOFTPLUS;
+
+    // The reductions autocast runs in float32: sums, products and statistics (max, min, all, any keep their dtype).
+    private static bool AmpFloat32(wk_reduce_op op) => op is wk_reduce_op.WK_REDUCE_SUM or wk_reduce_op.WK_REDUCE_MEAN or wk_reduce_op.WK_REDUCE_PROD
+        or wk_reduce_op.WK_REDUCE_VAR or wk_reduce_op.WK_REDUCE_STD or wk_reduce_op.WK_REDUCE_NORM or wk_reduce_op.WK_REDUCE_LOGSUMEXP;
 
     public static Tensor UnaryRaw(Tensor x, wk_unary_op op, double p0 = 0, double p1 = 0, Tensor? @out = null)
     {

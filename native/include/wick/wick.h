@@ -723,6 +723,22 @@ typedef struct wk_adagrad_options {
 WK_API wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tensor state_sum,
                                        const wk_adagrad_options* options);
 
+/* Mixed precision (GradScaler): the two device-side steps of loss scaling, so that checking the
+ * gradients for inf/NaN needs no host synchronisation per parameter (PyTorch's
+ * _amp_foreach_non_finite_check_and_unscale_ and _amp_update_scale_). found_inf, inv_scale and scale
+ * are one-element float32 tensors, growth_tracker a one-element int32 tensor, all on one device. */
+
+/* Each grad (float16, bfloat16, float32 or float64, on found_inf's device) is multiplied in place by
+ * inv_scale; found_inf is set to 1 when any grad element is inf or NaN and left as it is otherwise,
+ * so one flag collects over several calls. Nothing is read back to the host. */
+WK_API wk_status wk_amp_unscale_check(const wk_tensor* grads, int32_t count, wk_tensor found_inf, wk_tensor inv_scale);
+
+/* found_inf != 0: scale *= backoff_factor and growth_tracker = 0; otherwise growth_tracker += 1 and,
+ * once it reaches growth_interval, scale *= growth_factor (kept only when finite) and
+ * growth_tracker = 0. growth_factor > 1, 0 < backoff_factor < 1, growth_interval >= 1. */
+WK_API wk_status wk_amp_update_scale(wk_tensor scale, wk_tensor growth_tracker, wk_tensor found_inf,
+                                     double growth_factor, double backoff_factor, int32_t growth_interval);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Threads and CPU features                                                                    */
 /* ------------------------------------------------------------------------------------------ */

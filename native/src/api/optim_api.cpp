@@ -1,5 +1,8 @@
 // Fused optimizer steps.
+#include <vector>
+
 #include "api/guard.h"
+#include "ops/amp.h"
 #include "ops/optim.h"
 
 using namespace wick;
@@ -55,6 +58,28 @@ WK_API wk_status wk_optim_adagrad_step(wk_tensor param, wk_tensor grad, wk_tenso
         const auto& o = options_param(options, "Adagrad");
         adagrad_step(unwrap_ref(param, "Adagrad param"), unwrap_ref(grad, "Adagrad grad"),
                      optional_ref(state_sum, "Adagrad state_sum"), o);
+    });
+}
+
+WK_API wk_status wk_amp_unscale_check(const wk_tensor* grads, int32_t count, wk_tensor found_inf, wk_tensor inv_scale) {
+    return guard([&] {
+        check(count >= 0 && (count == 0 || grads != nullptr), WK_ERR_INVALID_ARGUMENT,
+              "amp_unscale_check: invalid gradient list");
+        std::vector<TensorRef> list;
+        list.reserve(static_cast<size_t>(count));
+        for (int32_t i = 0; i < count; ++i) list.push_back(unwrap_ref(grads[i], "amp_unscale_check grad"));
+        amp_unscale_check(list, unwrap_ref(found_inf, "amp_unscale_check found_inf"),
+                          unwrap_ref(inv_scale, "amp_unscale_check inv_scale"));
+    });
+}
+
+WK_API wk_status wk_amp_update_scale(wk_tensor scale, wk_tensor growth_tracker, wk_tensor found_inf,
+                                     double growth_factor, double backoff_factor, int32_t growth_interval) {
+    return guard([&] {
+        amp_update_scale(unwrap_ref(scale, "amp_update_scale scale"),
+                         unwrap_ref(growth_tracker, "amp_update_scale growth_tracker"),
+                         unwrap_ref(found_inf, "amp_update_scale found_inf"), growth_factor, backoff_factor,
+                         growth_interval);
     });
 }
 

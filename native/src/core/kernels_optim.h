@@ -18,6 +18,11 @@ struct OptimKernels {
     wk_status (*rmsprop)(const View& param, const View& grad, const View& square_avg, const View& grad_avg,
                          const View& momentum_buffer, const wk_rmsprop_options& o);
     wk_status (*adagrad)(const View& param, const View& grad, const View& state_sum, const wk_adagrad_options& o);
+    // Mixed precision (ops/amp.cpp): grad is a contiguous floating view (16-bit floats included);
+    // found_inf, inv_scale and scale are one float32 element, growth_tracker one int32 element.
+    wk_status (*amp_unscale_check)(const View& grad, const View& found_inf, const View& inv_scale);
+    wk_status (*amp_update_scale)(const View& scale, const View& growth_tracker, const View& found_inf,
+                                  double growth_factor, double backoff_factor, int32_t growth_interval);
 };
 
 }  // namespace wick

@@ -1,6 +1,7 @@
 // The CPU backend's OptimKernels table.
 #include "core/kernels_optim.h"
 #include "cpu/guarded.h"
+#include "cpu/amp_kernels.h"
 #include "cpu/optim_kernels.h"
 
 namespace wick::cpu {
@@ -10,6 +11,8 @@ extern const OptimKernels kCpuOptimKernels = {
     guarded<&adam_step>,
     guarded<&rmsprop_step>,
     guarded<&adagrad_step>,
+    guarded<&amp_unscale_check>,
+    guarded<&amp_update_scale>,
 };
 
 }  // namespace wick::cpu

@@ -6,6 +6,7 @@
 #include "core/kernels_nn.h"
 #include "core/kernels_optim.h"
 #include "core/kernels_shape.h"
+#include "cuda/amp.cuh"
 #include "cuda/binary.cuh"
 #include "cuda/copy.cuh"
 #include "cuda/guarded.cuh"
@@ -65,7 +66,9 @@ const NNKernels kNn = {
     guarded<&upsample_bilinear2d>,
     guarded<&upsample_bilinear2d_backward>,
 };
-const OptimKernels kOptim = {guarded<&sgd>, guarded<&adam>, guarded<&rmsprop>, guarded<&adagrad>};
+const OptimKernels kOptim = {guarded<&sgd>,     guarded<&adam>,
+                             guarded<&rmsprop>, guarded<&adagrad>,
+                             guarded<&amp_unscale_check>, guarded<&amp_update_scale>};
 
 const DeviceRuntime kRuntime = {
     guarded<&activate>,

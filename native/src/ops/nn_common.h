@@ -7,11 +7,13 @@
 
 namespace wick::nnops {
 
-// The dtype a floating input computes in (float16 / bfloat16 -> float32 on the CPU); refuses others.
+// The dtype a floating input computes in; refuses others. float16 / bfloat16 compute in float32 on
+// every device (results rounded back): the nn kernels of both backends take float32 and float64 only,
+// so 16-bit inputs (under autocast, convolutions) work on CUDA too, at the cost of the casts.
 inline DType float_compute(const Tensor& x, const char* op) {
     check(dtype_is_floating(x.dtype()), WK_ERR_DTYPE, op, ": needs a floating-point input, got ", dtype_name(x.dtype()),
           "; convert it with To(DType.Float32)");
-    return compute_dtype_on(x.device(), x.dtype());
+    return x.dtype() == DType::F16 || x.dtype() == DType::BF16 ? DType::F32 : x.dtype();
 }
 
 // t in the compute dtype, contiguous (t itself when it already is).

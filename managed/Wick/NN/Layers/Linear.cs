@@ -57,10 +57,25 @@ public sealed class Linear : Module<Tensor, Tensor>
         if (input.Dim == 0 || input.Size(-1) != InFeatures)
             throw new ShapeMismatchException(
                 $"{Describe()}: input has {(input.Dim == 0 ? 0 : input.Size(-1))} features in its last dimension (shape {ShapeText(input)}); expected {InFeatures}");
-        using Tensor wt = Weight.T;
-        if (Bias is null) return input.MatMul(wt);
+        if (Autocast.Current is { } ac && ac.LowFor(input) is DType low)
+        {
+            // Autocast: weight and bias in the low-precision dtype (the weight's cast is cached for the scope),
+            // so the output has that dtype as in PyTorch rather than float32 from promotion with the bias.
+            using AutocastArg w = ac.Lower(Weight, low);
+            if (Bias is null) return Affine(input, w.Value, null);
+            using AutocastArg b = ac.Lower(Bias, low);
+            return Affine(input, w.Value, b.Value);
+        }
+        return Affine(input, Weight, Bias);
+    }
+
+    // input @ weight^T + bias.
+    private static Tensor Affine(Tensor input, Tensor weight, Tensor? bias)
+    {
+        using Tensor wt = weight.T;
+        if (bias is null) return input.MatMul(wt);
         using Tensor xw = input.MatMul(wt);
-        return xw.Add(Bias);
+        return xw.Add(bias);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using Wick.Interop;
+using Wick.Native;
 
 namespace Wick.NN;
 
@@ -73,9 +75,18 @@ public abstract class BatchNorm : Module<Tensor, Tensor>
         double factor = Momentum ?? 0;
         if (Training && TrackRunningStats)
         {
-            long batches = NumBatchesTracked!.Item<long>() + 1;
-            using (Autograd.NoGrad()) NumBatchesTracked.Fill(batches);
-            if (Momentum is null) factor = 1.0 / batches;
+            if (Momentum is null)
+            {
+                // The cumulative average needs the count on the host (a read, so a synchronisation on a GPU).
+                long batches = NumBatchesTracked!.Item<long>() + 1;
+                using (Autograd.NoGrad()) NumBatchesTracked.Fill(batches);
+                factor = 1.0 / batches;
+            }
+            else
+            {
+                // Counted on the tensor's device: no host read in a training step.
+                using (Autograd.NoGrad()) Kernels.BinaryScalar(NumBatchesTracked!, Scalars.Int(1), wk_binary_op.WK_BINARY_ADD, @out: NumBatchesTracked);
+            }
         }
         bool useBatchStats = Training || !TrackRunningStats;
         if (useBatchStats && input.NumberOfElements / NumFeatures <= 1)

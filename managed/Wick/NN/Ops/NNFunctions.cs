@@ -19,17 +19,24 @@ internal abstract class NNFunction : Function
         return t;
     }
 
-    /// <summary>Applies the function to the non-null inputs and frees the temporaries.</summary>
+    /// <summary>How the op takes part in <see cref="Autocast"/> (default: it runs in its inputs' dtypes).</summary>
+    protected virtual AutocastPolicy AutocastPolicy => AutocastPolicy.None;
+
+    /// <summary>Applies the function to the non-null inputs (cast as autocast asks) and frees the temporaries.</summary>
     public Tensor Run(params Tensor?[] inputs)
     {
         var list = new List<Tensor>(inputs.Length);
         foreach (var t in inputs) if (t is not null) list.Add(t);
+        Tensor[] args = list.ToArray();
+        AutocastArg[]? casts = Autocast.Current is { } ac && args.Length > 0 && AutocastPolicy != AutocastPolicy.None
+            ? ac.Apply(AutocastPolicy, args) : null;
         try
         {
-            return Apply(list.ToArray())[0];
+            return Apply(args)[0];
         }
         finally
         {
+            if (casts is not null) foreach (var c in casts) c.Dispose();
             if (_temps is not null) foreach (var t in _temps) t.Dispose();
         }
     }
@@ -69,6 +76,8 @@ internal abstract class NNFunction : Function
 
 internal sealed class SoftmaxFunction : NNFunction
 {
+    protected override AutocastPolicy AutocastPolicy => AutocastPolicy.Float32;
+
     private readonly int _dim;
     private readonly bool _log;
 
@@ -115,6 +124,8 @@ internal sealed class SoftmaxFunction : NNFunction
 
 internal sealed class NllLossFunction : NNFunction
 {
+    protected override AutocastPolicy AutocastPolicy => AutocastPolicy.Float32;
+
     private readonly Tensor _target;
     private readonly Tensor? _weight;
     private readonly long _ignoreIndex;
@@ -167,6 +178,8 @@ internal sealed class NllLossFunction : NNFunction
 
 internal sealed class ConvFunction : NNFunction
 {
+    protected override AutocastPolicy AutocastPolicy => AutocastPolicy.LowPrecision;
+
     private readonly int _spatial;
     private readonly bool _transposed, _hasBias;
     private readonly long[] _stride, _padding, _dilation, _outputPadding;
@@ -359,6 +372,8 @@ internal sealed class AdaptiveAvgPool2dFunction : NNFunction
 /// <summary>Batch, layer or group normalisation with optional affine weight and bias (inputs: x, [weight, bias]).</summary>
 internal sealed class NormFunction : NNFunction
 {
+    protected override AutocastPolicy AutocastPolicy => AutocastPolicy.Float32;
+
     public enum Kind { Batch, Layer, Group }
 
     private readonly Kind _kind;
@@ -522,6 +537,8 @@ internal static class Owned
 /// <summary>Stack or Cat of several tensors along a dimension; the gradient of each input is its slice of the output's.</summary>
 internal sealed class JoinFunction : NNFunction
 {
+    protected override AutocastPolicy AutocastPolicy => AutocastPolicy.Promote;
+
     private readonly int _dim;
     private readonly bool _stack;
     private long[] _sizes = Array.Empty<long>();
