@@ -223,6 +223,15 @@ public class ExportCoverageTests
             "interpolate (nearest by 2 and to 7x9 and 3x4; bilinear by (2, 3), to 8x11 with and without align_corners, to 1x2, by (1.5, 0.5))");
     }
 
+    [Test]
+    public void TheUpsampleLayerExportsAsResizeAndMatchesOnnxRuntime()
+    {
+        using var model = new Sequential(new Conv2d(3, 4, 3, padding: 1, generator: new Generator(9)),
+            new Upsample(2.0, InterpolateMode.Bilinear), new Upsample((10, 12)));
+        Tensor[] F(Tensor[] xs) => Many(model.Forward(xs[0]));
+        Compare(model, F, b => Many(RandN(new[] { b, 3, 4, 5 }, 90 + (ulong)b)), "conv, then nn.Upsample bilinear by 2 and nearest to 10x12");
+    }
+
     // ---- losses -------------------------------------------------------------------------------------------------------
 
     // A loss under its three reductions, on (input, target) made by the callers.
