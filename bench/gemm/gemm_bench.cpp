@@ -76,17 +76,21 @@ double median(std::vector<double> t) {
 
 // Medians of both functions, timed alternately so that load from other processes on a shared
 // machine hits both sides alike (the ratio is the number to trust).
+// The two sides are timed one after the other, not interleaved: OpenBLAS's threads busy-wait for a
+// while after each call, and interleaved 2-thread samples had them competing with Wick's worker for
+// the second core (Wick's 2-thread figures halved). The pause lets the previous side's threads sleep.
 void median_pair(const std::function<void()>& a, const std::function<void()>* b, double budget_s, double* ta, double* tb) {
-    a(), a();  // warm-up (packing buffers, page faults, caches)
-    if (b) (*b)(), (*b)();
-    std::vector<double> va, vb;
-    auto start = std::chrono::steady_clock::now();
-    while (va.size() < 5 || (va.size() < 300 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < budget_s)) {
-        va.push_back(seconds(a));
-        if (b) vb.push_back(seconds(*b));
-    }
-    *ta = median(va);
-    *tb = b ? median(vb) : 0;
+    auto series = [budget_s](const std::function<void()>& f) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        f(), f();  // warm-up (packing buffers, page faults, caches)
+        std::vector<double> v;
+        auto start = std::chrono::steady_clock::now();
+        while (v.size() < 5 || (v.size() < 300 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < budget_s / 2))
+            v.push_back(seconds(f));
+        return median(v);
+    };
+    *ta = series(a);
+    *tb = b ? series(*b) : 0;
 }
 
 // A persistent second thread that spins for work, standing in for the intra-op pool while
