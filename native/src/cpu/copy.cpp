@@ -72,7 +72,7 @@ void copy_same(const Loop<2>& L) {
         const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (kTile * cols));
         auto body = [&](int64_t begin, int64_t end) {
             for (int64_t t = begin; t < end; ++t) {
-                int64_t plane = t / blocks, rem = plane;
+                int64_t rem = t / blocks;  // the plane, unravelled below
                 const int64_t r0 = (t % blocks) * kTile;
                 char* d = L.data[0];
                 const char* s = L.data[1];
