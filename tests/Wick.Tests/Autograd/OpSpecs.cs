@@ -32,6 +32,36 @@ public sealed class GradCase
 /// </summary>
 public static class OpSpecs
 {
+    // The device the cases make their own constants on (indices, masks, buffers): the CPU, or the inputs' device
+    // while a harness runs the table there (ConstantsOn).
+    private static readonly System.Threading.AsyncLocal<Device?> s_constantsDevice = new();
+
+    /// <summary>Until disposed, the cases' own constants are made on <paramref name="device"/> (CUDA runs of the table).</summary>
+    public static IDisposable ConstantsOn(Device device)
+    {
+        Device? before = s_constantsDevice.Value;
+        s_constantsDevice.Value = device;
+        return new Restore(() => s_constantsDevice.Value = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    // t on the constants' device (t itself on the CPU).
+    private static Tensor Here(Tensor t)
+    {
+        if (s_constantsDevice.Value is not Device d || t.Device == d) return t;
+        using (t) return t.To(d);
+    }
+
+    private static Tensor Const(long[] v) => Here(Tensor.FromArray(v));
+    private static Tensor Const(long[,] v) => Here(Tensor.FromArray(v));
+    private static Tensor Const(bool[] v) => Here(Tensor.FromArray(v));
+    private static Tensor Const(bool[,] v) => Here(Tensor.FromArray(v));
+    private static Tensor Const(float[] v) => Here(Tensor.FromArray(v));
+
     private delegate Tensor Sample(long[] shape, int seed, Layout layout);
 
     private static Sample Any => (s, seed, l) => Samples.Uniform(s, -2, 2, seed, l);
@@ -211,7 +241,7 @@ public static class OpSpecs
         Tensor Cond(long[] shape, int seed)
         {
             using Tensor u = Samples.Uniform(shape, -1, 1, seed).Detach();
-            return u.Gt(0.0);
+            return Here(u.Gt(0.0));
         }
         yield return new GradCase("Where [3,4] ? transposed [3,4] : [4]", x => Tensor.Where(Cond(s34, 8000), x[0], x[1]),
             () => new[] { U(s34, 8001, Layout.Transposed), U(s4, 8002) }, "ternary:WK_TERNARY_WHERE");
@@ -254,11 +284,11 @@ public static class OpSpecs
     private static IEnumerable<GradCase> ShapeOps()
     {
         Tensor U(long[] shape, int seed, Layout layout = Layout.Contiguous) => Samples.Uniform(shape, -2, 2, seed, layout);
-        Tensor L(params long[] values) => Tensor.FromArray(values);
+        Tensor L(params long[] values) => Here(Tensor.FromArray(values));
         long[] s34 = { 3, 4 }, s234 = { 2, 3, 4 }, s24 = { 2, 4 };
         yield return new GradCase("Cat of [3,4], transposed [2,4], [1,4] along 0", x => Tensor.Cat(new[] { x[0], x[1], x[2] }, 0),
             () => new[] { U(s34, 9000), U(s24, 9001, Layout.Transposed), U(new long[] { 1, 4 }, 9002) }, "shape:cat");
-        yield return new GradCase("Cat along -1 with a tensor that does not require grad", x => { using var c = Tensor.Ones(new long[] { 3, 2 }, DType.Float64); return Tensor.Cat(new[] { x[0], c }, -1); },
+        yield return new GradCase("Cat along -1 with a tensor that does not require grad", x => { using var c = Here(Tensor.Ones(new long[] { 3, 2 }, DType.Float64)); return Tensor.Cat(new[] { x[0], c }, -1); },
             () => new[] { U(s34, 9003, Layout.Strided) }, "shape:cat");
         yield return new GradCase("Stack of two [3,4] along 1", x => Tensor.Stack(new[] { x[0], x[1] }, 1),
             () => new[] { U(s34, 9004), U(s34, 9005, Layout.Transposed) }, "shape:stack");
@@ -268,13 +298,13 @@ public static class OpSpecs
             () => new[] { U(s34, 9007, Layout.Transposed) }, "shape:split");
         yield return new GradCase("IndexSelect(1, [3, 0, 3]) of transposed [3,4]", x => x[0].IndexSelect(1, L(3, 0, 3)),
             () => new[] { U(s34, 9008, Layout.Transposed) }, "shape:index_select");
-        yield return new GradCase("Gather(1, index [3,2]) of [3,4]", x => x[0].Gather(1, Tensor.FromArray(new long[,] { { 0, 3 }, { 1, 1 }, { 2, 0 } })),
+        yield return new GradCase("Gather(1, index [3,2]) of [3,4]", x => x[0].Gather(1, Const(new long[,] { { 0, 3 }, { 1, 1 }, { 2, 0 } })),
             () => new[] { U(s34, 9009) }, "shape:gather");
-        yield return new GradCase("Scatter(1, index, src) into [3,4]", x => x[0].Scatter(1, Tensor.FromArray(new long[,] { { 0, 3 }, { 2, 1 }, { 1, 0 } }), x[1]),
+        yield return new GradCase("Scatter(1, index, src) into [3,4]", x => x[0].Scatter(1, Const(new long[,] { { 0, 3 }, { 2, 1 }, { 1, 0 } }), x[1]),
             () => new[] { U(s34, 9010), U(new long[] { 3, 2 }, 9011) }, "shape:scatter");
-        yield return new GradCase("Scatter(0, index, 2.5) into [3,4]", x => x[0].Scatter(0, Tensor.FromArray(new long[,] { { 0, 2, 1, 0 } }), 2.5),
+        yield return new GradCase("Scatter(0, index, 2.5) into [3,4]", x => x[0].Scatter(0, Const(new long[,] { { 0, 2, 1, 0 } }), 2.5),
             () => new[] { U(s34, 9012, Layout.Strided) }, "shape:scatter");
-        yield return new GradCase("ScatterAdd(1, index with repeats, src)", x => x[0].ScatterAdd(1, Tensor.FromArray(new long[,] { { 0, 0, 3 }, { 2, 1, 2 }, { 1, 1, 1 } }), x[1]),
+        yield return new GradCase("ScatterAdd(1, index with repeats, src)", x => x[0].ScatterAdd(1, Const(new long[,] { { 0, 0, 3 }, { 2, 1, 2 }, { 1, 1, 1 } }), x[1]),
             () => new[] { U(s34, 9013), U(new long[] { 3, 3 }, 9014) }, "shape:scatter_add");
         yield return new GradCase("IndexAdd(0, [2, 0, 2], source, alpha 0.5)", x => x[0].IndexAdd(0, L(2, 0, 2), x[1], 0.5),
             () => new[] { U(s34, 9015), U(s34, 9016, Layout.Transposed) }, "shape:index_add");
@@ -282,25 +312,25 @@ public static class OpSpecs
             () => new[] { U(s34, 9017), U(new long[] { 3, 2 }, 9018) }, "shape:index_copy");
         yield return new GradCase("IndexFill(1, [0, 2], 0-d tensor value)", x => x[0].IndexFill(1, L(0, 2), x[1]),
             () => new[] { U(s34, 9019), U(Array.Empty<long>(), 9020) }, "shape:index_fill");
-        yield return new GradCase("MaskedFill with a broadcast mask and a tensor value", x => x[0].MaskedFill(Tensor.FromArray(new bool[] { true, false, false, true }), x[1]),
+        yield return new GradCase("MaskedFill with a broadcast mask and a tensor value", x => x[0].MaskedFill(Const(new bool[] { true, false, false, true }), x[1]),
             () => new[] { U(s34, 9021, Layout.Transposed), U(Array.Empty<long>(), 9022) }, "shape:masked_fill");
-        yield return new GradCase("MaskedFill with a scalar", x => x[0].MaskedFill(Tensor.FromArray(new bool[,] { { true }, { false }, { true } }), -1.0),
+        yield return new GradCase("MaskedFill with a scalar", x => x[0].MaskedFill(Const(new bool[,] { { true }, { false }, { true } }), -1.0),
             () => new[] { U(s34, 9023) }, "shape:masked_fill");
-        yield return new GradCase("MaskedSelect with a broadcast mask", x => x[0].MaskedSelect(Tensor.FromArray(new bool[] { true, false, true, true })),
+        yield return new GradCase("MaskedSelect with a broadcast mask", x => x[0].MaskedSelect(Const(new bool[] { true, false, true, true })),
             () => new[] { U(s34, 9024, Layout.Strided) }, "shape:masked_select");
-        yield return new GradCase("MaskedScatter from a larger source", x => x[0].MaskedScatter(Tensor.FromArray(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } }), x[1]),
+        yield return new GradCase("MaskedScatter from a larger source", x => x[0].MaskedScatter(Const(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } }), x[1]),
             () => new[] { U(s34, 9025), U(new long[] { 2, 4 }, 9026) }, "shape:masked_scatter");
         yield return new GradCase("Indexer with an index tensor x[.., [2, 0, 2]]", x => x[0][.., L(2, 0, 2)],
             () => new[] { U(s34, 9027, Layout.Transposed) }, "shape:index");
-        yield return new GradCase("Indexer with a bool mask x[mask]", x => x[0][Tensor.FromArray(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } })],
+        yield return new GradCase("Indexer with a bool mask x[mask]", x => x[0][Const(new bool[,] { { true, false, false, true }, { false, false, true, false }, { true, true, false, false } })],
             () => new[] { U(s34, 9028) }, "shape:index");
         yield return new GradCase("Index assignment x[[0, 2]] = v on a non-leaf", x => { var y = x[0] * 1.0; y[L(0, 2)] = x[1]; return y * x[0]; },
             () => new[] { U(s34, 9029), U(new long[] { 4 }, 9030) }, "shape:index_put", gradGrad: false);
-        yield return new GradCase("Accumulating index put into a buffer", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b.IndexPutInPlace(new TensorIndex[] { L(1, 1, 2) }, x[0], accumulate: true); return b * b; },
+        yield return new GradCase("Accumulating index put into a buffer", x => { var b = Here(Tensor.Zeros(new long[] { 3, 4 }, DType.Float64)); b.IndexPutInPlace(new TensorIndex[] { L(1, 1, 2) }, x[0], accumulate: true); return b * b; },
             () => new[] { U(new long[] { 3, 4 }, 9031) }, "shape:index_put", gradGrad: false);
-        yield return new GradCase("ScatterInPlace and IndexAddInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.ScatterInPlace(0, Tensor.FromArray(new long[,] { { 1, 0, 2, 1 } }), x[1]); y.IndexAddInPlace(1, L(0, 0), x[2]); return y * y; },
+        yield return new GradCase("ScatterInPlace and IndexAddInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.ScatterInPlace(0, Const(new long[,] { { 1, 0, 2, 1 } }), x[1]); y.IndexAddInPlace(1, L(0, 0), x[2]); return y * y; },
             () => new[] { U(s34, 9032), U(new long[] { 1, 4 }, 9033), U(new long[] { 3, 2 }, 9034) }, "shape:inplace");
-        yield return new GradCase("MaskedFillInPlace and TrilInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.MaskedFillInPlace(Tensor.FromArray(new bool[] { false, true, false, false }), 3.0); y.TrilInPlace(); return y * x[0]; },
+        yield return new GradCase("MaskedFillInPlace and TrilInPlace on a non-leaf", x => { var y = x[0] * 2.0; y.MaskedFillInPlace(Const(new bool[] { false, true, false, false }), 3.0); y.TrilInPlace(); return y * x[0]; },
             () => new[] { U(s34, 9035) }, "shape:inplace");
         yield return new GradCase("Flip(0, 2) of strided [2,3,4]", x => x[0].Flip(0, 2), () => new[] { U(s234, 9036, Layout.Strided) }, "shape:flip");
         yield return new GradCase("Roll(shifts (1, -2), dims (0, 1))", x => x[0].Roll(new long[] { 1, -2 }, new[] { 0, 1 }), () => new[] { U(s34, 9037, Layout.Transposed) }, "shape:roll");
@@ -388,11 +418,11 @@ public static class OpSpecs
         yield return new GradCase("DivInPlace(scalar), AddInPlace(scalar)", x => { var y = x[0] * x[1]; y.DivInPlace(2.0).AddInPlace(1.0); return y.Exp(); }, () => Two(s34, s34), "inplace:div");
         yield return new GradCase("ExpInPlace (saves its output)", x => { var y = x[0] * 1.0; Kernels.Unary(y, wk_unary_op.WK_UNARY_EXP, 0, 0, y); return y * x[0]; }, () => Two(s34, s4)[..1], "inplace:unary");
         yield return new GradCase("SinInPlace (saves its input)", x => { var y = x[0] * 2.0; Kernels.Unary(y, wk_unary_op.WK_UNARY_SIN, 0, 0, y); return y; }, () => Two(s34, s4)[..1], "inplace:unary");
-        yield return new GradCase("AddInPlace into a tensor that does not require grad", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b.AddInPlace(x[1]); b.MulInPlace(x[0]); return b; }, () => Two(s34, s4), "inplace:rebase");
+        yield return new GradCase("AddInPlace into a tensor that does not require grad", x => { var b = Here(Tensor.Zeros(new long[] { 3, 4 }, DType.Float64)); b.AddInPlace(x[1]); b.MulInPlace(x[0]); return b; }, () => Two(s34, s4), "inplace:rebase");
         yield return new GradCase("CopyFrom (broadcast) into a non-leaf", x => { var y = x[0] * 2.0; y.CopyFrom(x[1]); return y * x[0]; }, () => Two(s34, s4), "inplace:copy");
         yield return new GradCase("MulInPlace through a strided view of a non-leaf", x => { var y = x[0] * 1.0; y[.., 1..].MulInPlace(x[1]); return y * y; },
             () => new[] { Samples.Uniform(s34, -2, 2, 6002, Layout.Transposed), Samples.Uniform(new long[] { 3 }, -2, 2, 6003) }, "inplace:view", gradGrad: false);
-        yield return new GradCase("Indexer assignment into a buffer", x => { var b = Tensor.Zeros(new long[] { 3, 4 }, DType.Float64); b[1] = x[1]; b[.., 0] = x[0][.., 2] * 2.0; return b * x[0]; },
+        yield return new GradCase("Indexer assignment into a buffer", x => { var b = Here(Tensor.Zeros(new long[] { 3, 4 }, DType.Float64)); b[1] = x[1]; b[.., 0] = x[0][.., 2] * 2.0; return b * x[0]; },
             () => Two(s34, s4), "inplace:view", gradGrad: false);
         yield return new GradCase("Fill of a non-leaf", x => { var y = x[0] * 2.0; y.Fill(3); return y * x[0] + x[0]; }, () => Two(s34, s4)[..1], "inplace:fill");
     }
@@ -403,7 +433,7 @@ public static class OpSpecs
             () => new[] { Samples.Uniform(new long[] { 3, 4 }, -2, 2, 7000, Layout.Transposed) }, "composite");
         yield return new GradCase("Tensor reused on many paths", x => x[0] * x[0].Exp() - x[0].Sum() * x[0].Mean(0) / (x[0] * x[0] + 1.0),
             () => new[] { Samples.Uniform(new long[] { 2, 3 }, -1, 1, 7001, Layout.Strided) }, "composite");
-        yield return new GradCase("Mixed precision: float64 times float32 constant", x => { using var c = Tensor.FromArray(new float[] { 1.5f, -2f, 0.25f }); return x[0] * c; },
+        yield return new GradCase("Mixed precision: float64 times float32 constant", x => { using var c = Const(new float[] { 1.5f, -2f, 0.25f }); return x[0] * c; },
             () => new[] { Samples.Uniform(new long[] { 2, 3 }, -1, 1, 7002) }, "composite");
     }
 
