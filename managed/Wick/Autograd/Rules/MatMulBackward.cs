@@ -22,9 +22,10 @@ internal sealed class MatMulBackward : Node
         _shapeB = b.ShapeRef;
         _dtypeA = a.DType;
         _dtypeB = b.DType;
-        _columnMajorA = IsColumnMajorMatrix(a) && b.Dim == 2;
-        _columnMajorB = IsColumnMajorMatrix(b) && a.Dim == 2;
         Next = new[] { a.GradientEdge(), b.GradientEdge() };
+        // Only for an operand whose gradient is wanted (reading strides is a native call).
+        _columnMajorA = NeedsGrad(0) && b.Dim == 2 && IsColumnMajorMatrix(a);
+        _columnMajorB = NeedsGrad(1) && a.Dim == 2 && IsColumnMajorMatrix(b);
     }
 
     public override string Name => "MatMulBackward";
