@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Wick.Tests.Support;
 
 namespace Wick.Tests;
 
@@ -11,61 +12,7 @@ namespace Wick.Tests;
 /// </summary>
 public class ConvTests
 {
-    private sealed record Geo(long N, long C, long H, long W, long OC, long KH, long KW, long SH, long SW, long PH, long PW, long DH, long DW, long G)
-    {
-        public long OH => (H + 2 * PH - DH * (KH - 1) - 1) / SH + 1;
-        public long OW => (W + 2 * PW - DW * (KW - 1) - 1) / SW + 1;
-        public long Cg => C / G;
-        public long OCg => OC / G;
-    }
-
-    // Visits every (output element, tap) pair that touches the input: the 7 loops of a direct convolution.
-    private static void ForEachTap(Geo g, Action<long, long, long, long, long, long, long, long, long> visit)
-    {
-        for (long n = 0; n < g.N; ++n)
-            for (long oc = 0; oc < g.OC; ++oc)
-                for (long oh = 0; oh < g.OH; ++oh)
-                    for (long ow = 0; ow < g.OW; ++ow)
-                        for (long c = 0; c < g.Cg; ++c)
-                            for (long kh = 0; kh < g.KH; ++kh)
-                                for (long kw = 0; kw < g.KW; ++kw)
-                                {
-                                    long ih = oh * g.SH - g.PH + kh * g.DH, iw = ow * g.SW - g.PW + kw * g.DW;
-                                    if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-                                    long ci = oc / g.OCg * g.Cg + c;
-                                    visit(n, oc, oh, ow, ci, c, kh, kw, ih * g.W + iw);
-                                }
-    }
-
-    private static long Xi(Geo g, long n, long ci, long hw) => (n * g.C + ci) * g.H * g.W + hw;
-    private static long Yi(Geo g, long n, long oc, long oh, long ow) => ((n * g.OC + oc) * g.OH + oh) * g.OW + ow;
-    private static long Wi(Geo g, long oc, long c, long kh, long kw) => ((oc * g.Cg + c) * g.KH + kh) * g.KW + kw;
-
-    private static double[] RefConv(Geo g, double[] x, double[] w, double[]? b)
-    {
-        var y = new double[g.N * g.OC * g.OH * g.OW];
-        if (b != null)
-            for (long i = 0; i < y.Length; ++i) y[i] = b[i / (g.OH * g.OW) % g.OC];
-        ForEachTap(g, (n, oc, oh, ow, ci, c, kh, kw, hw) => y[Yi(g, n, oc, oh, ow)] += x[Xi(g, n, ci, hw)] * w[Wi(g, oc, c, kh, kw)]);
-        return y;
-    }
-
-    private static (double[] gx, double[] gw, double[] gb) RefConvBackward(Geo g, double[] x, double[] w, double[] gy)
-    {
-        var gx = new double[x.Length];
-        var gw = new double[w.Length];
-        var gb = new double[g.OC];
-        for (long i = 0; i < gy.Length; ++i) gb[i / (g.OH * g.OW) % g.OC] += gy[i];
-        ForEachTap(g, (n, oc, oh, ow, ci, c, kh, kw, hw) =>
-        {
-            double gv = gy[Yi(g, n, oc, oh, ow)];
-            gx[Xi(g, n, ci, hw)] += gv * w[Wi(g, oc, c, kh, kw)];
-            gw[Wi(g, oc, c, kh, kw)] += gv * x[Xi(g, n, ci, hw)];
-        });
-        return (gx, gw, gb);
-    }
-
-    private static readonly Geo[] Geometries =
+    private static readonly ConvGeo[] Geometries =
     {
         new(2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),
         new(1, 4, 8, 5, 6, 3, 2, 2, 1, 0, 3, 1, 2, 2),    // padding wider than the kernel, dilation along w, groups
@@ -88,21 +35,21 @@ public class ConvTests
     [TestCaseSource(nameof(Cases))]
     public void Conv2dMatchesTheDirectLoop(int which, DType dtype)
     {
-        Geo g = Geometries[which];
+        ConvGeo g = Geometries[which];
         using var x = KernelRef.RandN((ulong)(10 + which), dtype, g.N, g.C, g.H, g.W);
         using var w = KernelRef.RandN((ulong)(20 + which), dtype, g.OC, g.Cg, g.KH, g.KW);
         using var b = KernelRef.RandN((ulong)(30 + which), dtype, g.OC);
         using var y = Functional.Conv2d(x, w, b, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), g.G);
         var (rtol, atol) = KernelRef.Tol(dtype, 4);
-        KernelRef.AssertClose(y, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol);
+        KernelRef.AssertClose(y, ConvRef.Conv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol);
         using var yn = Functional.Conv2d(x, w, null, (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW), g.G);
-        KernelRef.AssertClose(yn, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), null), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol, "no bias");
+        KernelRef.AssertClose(yn, ConvRef.Conv(g, KernelRef.Values(x), KernelRef.Values(w), null), new[] { g.N, g.OC, g.OH, g.OW }, rtol, atol, "no bias");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void Conv2dBackwardMatchesTheScatterLoops(int which, DType dtype)
     {
-        Geo g = Geometries[which];
+        ConvGeo g = Geometries[which];
         using var x = KernelRef.RandN((ulong)(40 + which), dtype, g.N, g.C, g.H, g.W);
         using var w = KernelRef.RandN((ulong)(50 + which), dtype, g.OC, g.Cg, g.KH, g.KW);
         using var gy = KernelRef.RandN((ulong)(60 + which), dtype, g.N, g.OC, g.OH, g.OW);
@@ -111,7 +58,7 @@ public class ConvTests
         using (gw)
         using (gb)
         {
-            var (ex, ew, eb) = RefConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
+            var (ex, ew, eb) = ConvRef.ConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
             var (rtol, atol) = KernelRef.Tol(dtype, 8);
             KernelRef.AssertClose(gx!, ex, x.Shape, rtol, atol, "grad input");
             KernelRef.AssertClose(gw!, ew, w.Shape, rtol, atol, "grad weight");
@@ -122,7 +69,7 @@ public class ConvTests
     [Test]
     public void Conv2dBackwardReturnsOnlyTheGradientsAskedFor()
     {
-        Geo g = Geometries[0];
+        ConvGeo g = Geometries[0];
         using var x = KernelRef.RandN(1, g.N, g.C, g.H, g.W);
         using var w = KernelRef.RandN(2, g.OC, g.Cg, g.KH, g.KW);
         using var gy = KernelRef.RandN(3, g.N, g.OC, g.OH, g.OW);
@@ -136,7 +83,7 @@ public class ConvTests
     [Test]
     public void Conv2dWeightGradientPassesCentralDifferences()
     {
-        Geo g = new(2, 2, 5, 4, 3, 2, 3, 2, 1, 1, 2, 1, 1, 1);
+        ConvGeo g = new(2, 2, 5, 4, 3, 2, 3, 2, 1, 1, 2, 1, 1, 1);
         using var x = KernelRef.RandN(70, DType.Float64, g.N, g.C, g.H, g.W);
         using var w = KernelRef.RandN(71, DType.Float64, g.OC, g.Cg, g.KH, g.KW);
         using var gy = KernelRef.RandN(72, DType.Float64, g.N, g.OC, g.OH, g.OW);
@@ -155,13 +102,13 @@ public class ConvTests
     [Test]
     public void Conv2dReadsNonContiguousAndUnbatchedInputs()
     {
-        Geo g = new(1, 3, 6, 7, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeo g = new(1, 3, 6, 7, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         using var xt = KernelRef.RandN(80, 1, 3, 7, 6);
         using var x = xt.Transpose(2, 3);  // (1, 3, 6, 7), strided
         Assert.That(x.IsContiguous, Is.False);
         using var w = KernelRef.RandN(81, 2, 3, 3, 3);
         using var y = Functional.Conv2d(x, w, padding: 1);
-        var expect = RefConv(g, KernelRef.Values(x), KernelRef.Values(w), null);
+        var expect = ConvRef.Conv(g, KernelRef.Values(x), KernelRef.Values(w), null);
         KernelRef.AssertClose(y, expect, new long[] { 1, 2, 6, 7 }, 1e-4, 1e-5);
         using var x3 = x.Squeeze(0);
         using var y3 = Functional.Conv2d(x3, w, padding: 1);
@@ -172,50 +119,24 @@ public class ConvTests
     public void Conv1dMatchesTheDirectLoopAndItsBackward([Values(DType.Float32, DType.Float64)] DType dtype)
     {
         // conv1d (N, C, L) is conv2d with height 1.
-        Geo g = new(2, 4, 1, 17, 6, 1, 3, 1, 2, 0, 2, 1, 3, 2);
+        ConvGeo g = new(2, 4, 1, 17, 6, 1, 3, 1, 2, 0, 2, 1, 3, 2);
         using var x = KernelRef.RandN(90, dtype, g.N, g.C, g.W);
         using var w = KernelRef.RandN(91, dtype, g.OC, g.Cg, g.KW);
         using var b = KernelRef.RandN(92, dtype, g.OC);
         using var y = Functional.Conv1d(x, w, b, stride: 2, padding: 2, dilation: 3, groups: 2);
         var (rtol, atol) = KernelRef.Tol(dtype, 4);
-        KernelRef.AssertClose(y, RefConv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OW }, rtol, atol);
+        KernelRef.AssertClose(y, ConvRef.Conv(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b)), new[] { g.N, g.OC, g.OW }, rtol, atol);
         using var gy = KernelRef.RandN(93, dtype, g.N, g.OC, g.OW);
         var (gx, gw, gb) = Functional.Conv1dBackward(gy, x, w, 2, 2, 3, 2);
         using (gx)
         using (gw)
         using (gb)
         {
-            var (ex, ew, eb) = RefConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
+            var (ex, ew, eb) = ConvRef.ConvBackward(g, KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(gy));
             KernelRef.AssertClose(gx!, ex, x.Shape, rtol, atol, "grad input");
             KernelRef.AssertClose(gw!, ew, w.Shape, rtol, atol, "grad weight");
             KernelRef.AssertClose(gb!, eb, new[] { g.OC }, rtol, atol, "grad bias");
         }
-    }
-
-    // conv_transpose2d: every input element scattered through every tap of its group's weights.
-    private static double[] RefConvTranspose(double[] x, double[] w, double[]? b, long N, long Cin, long H, long W, long Coutg, long KH, long KW,
-        long sh, long sw, long ph, long pw, long oph, long opw, long dh, long dw, long G, out long OH, out long OW)
-    {
-        OH = (H - 1) * sh - 2 * ph + dh * (KH - 1) + oph + 1;
-        OW = (W - 1) * sw - 2 * pw + dw * (KW - 1) + opw + 1;
-        long Cout = Coutg * G, Cing = Cin / G;
-        var y = new double[N * Cout * OH * OW];
-        for (long n = 0; n < N; ++n)
-            for (long ci = 0; ci < Cin; ++ci)
-                for (long ih = 0; ih < H; ++ih)
-                    for (long iw = 0; iw < W; ++iw)
-                        for (long co = 0; co < Coutg; ++co)
-                            for (long kh = 0; kh < KH; ++kh)
-                                for (long kw = 0; kw < KW; ++kw)
-                                {
-                                    long oh = ih * sh - ph + kh * dh, ow = iw * sw - pw + kw * dw;
-                                    if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) continue;
-                                    long oc = ci / Cing * Coutg + co;
-                                    y[((n * Cout + oc) * OH + oh) * OW + ow] += x[((n * Cin + ci) * H + ih) * W + iw] * w[((ci * Coutg + co) * KH + kh) * KW + kw];
-                                }
-        if (b != null)
-            for (long i = 0; i < y.Length; ++i) y[i] += b[i / (OH * OW) % Cout];
-        return y;
     }
 
     [TestCase(2, 4, 5, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0, 1, 1)]
@@ -228,7 +149,7 @@ public class ConvTests
         using var w = KernelRef.RandN(101, DType.Float64, Cin, Coutg, KH, KW);
         using var b = KernelRef.RandN(102, DType.Float64, Coutg * G);
         using var y = Functional.ConvTranspose2d(x, w, b, (s, sw), (p, pw), (op, opw), G, (d, d));
-        var expect = RefConvTranspose(KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b), N, Cin, H, W, Coutg, KH, KW, s, sw, p, pw, op, opw,
+        var expect = ConvRef.ConvTranspose(KernelRef.Values(x), KernelRef.Values(w), KernelRef.Values(b), N, Cin, H, W, Coutg, KH, KW, s, sw, p, pw, op, opw,
             d, d, G, out long OH, out long OW);
         KernelRef.AssertClose(y, expect, new[] { N, Coutg * G, OH, OW }, 1e-10, 1e-10);
 

@@ -67,6 +67,45 @@ internal static class KernelRef
         }
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="got"/> matches <paramref name="want"/> with NaN and infinities in the same places and the
+    /// rest within the normalised error <paramref name="tol"/> (|got - want| / |want| over all finite elements, 2-norms), and
+    /// each element within a loose bound (50 tol times its magnitude or the mean magnitude), so that one wrong element
+    /// among large ones cannot hide. The measure for results rounded to a narrow dtype (tol: a few of its units in the last place).
+    /// </summary>
+    public static void AssertNormalisedClose(double[] got, double[] want, double tol, string what)
+    {
+        Assert.That(got.Length, Is.EqualTo(want.Length), $"{what}: element count");
+        double diff2 = 0, ref2 = 0, meanAbs = 0;
+        int finite = 0;
+        for (int i = 0; i < want.Length; i++)
+        {
+            if (double.IsNaN(want[i]) || double.IsInfinity(want[i]))
+            {
+                Assert.That(got[i], Is.EqualTo(want[i]), $"{what}: element {i} (non-finite reference)");
+                continue;
+            }
+            Assert.That(double.IsNaN(got[i]) || double.IsInfinity(got[i]), Is.False, $"{what}: element {i} is {got[i]}, expected {want[i]}");
+            diff2 += (got[i] - want[i]) * (got[i] - want[i]);
+            ref2 += want[i] * want[i];
+            meanAbs += Math.Abs(want[i]);
+            finite++;
+        }
+        if (finite == 0) return;
+        meanAbs /= finite;
+        double normalised = Math.Sqrt(diff2) / Math.Max(Math.Sqrt(ref2), 1e-300);
+        if (ref2 == 0) normalised = Math.Sqrt(diff2);
+        Assert.That(normalised, Is.LessThanOrEqualTo(tol), $"{what}: normalised error");
+        for (int i = 0; i < want.Length; i++)
+        {
+            if (double.IsNaN(want[i]) || double.IsInfinity(want[i])) continue;
+            // Scaled by the reference's magnitude; an all-zero reference (a gradient that cancels exactly on the CPU
+            // and to a rounding on the GPU) is held to the absolute tolerance, as the normalised check above does.
+            double bound = meanAbs > 0 ? 50 * tol * Math.Max(Math.Abs(want[i]), meanAbs) : tol;
+            Assert.That(Math.Abs(got[i] - want[i]), Is.LessThanOrEqualTo(bound), $"{what}: element {i}: got {got[i]}, expected {want[i]}");
+        }
+    }
+
     /// <summary>Tolerances for results computed in a dtype and compared with a float64 reference.</summary>
     public static (double rtol, double atol) Tol(DType dtype, double scale = 1) =>
         dtype == DType.Float64 ? (1e-10 * scale, 1e-10 * scale) : (2e-4 * scale, 2e-5 * scale);

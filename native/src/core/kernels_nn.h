@@ -4,7 +4,7 @@
 //
 // The ops layer (ops/nn_*.cpp) checks every argument, allocates the outputs and hands kernels
 // contiguous, row-major views of one floating dtype (f32 or f64; 16-bit floats are computed in f32)
-// unless an entry says otherwise. Index tensors (targets, pooling indices, embedding ids) are int64.
+// unless an entry says otherwise (the convolutions take f16 / bf16 too where conv_16bit is set). Index tensors (targets, pooling indices, embedding ids) are int64.
 // An optional tensor that is absent is a View with data == nullptr.
 #pragma once
 
@@ -109,6 +109,11 @@ struct NNKernels {
     wk_status (*upsample_bilinear2d)(const View& out, const View& x, bool align_corners, double scale_h, double scale_w);
     wk_status (*upsample_bilinear2d_backward)(const View& grad_x, const View& grad_out, bool align_corners,
                                               double scale_h, double scale_w);
+
+    // True when conv2d, conv2d_backward_input, conv2d_backward_weight and channel_sum also take float16
+    // and bfloat16 views (16-bit storage and products, float32 accumulation, each result rounded once);
+    // false: the ops layer computes 16-bit convolutions in float32 and rounds the results.
+    bool conv_16bit;
 };
 
 }  // namespace wick

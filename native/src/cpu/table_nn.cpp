@@ -33,6 +33,7 @@ extern const NNKernels kCpuNnKernels = {
     guarded<&nn::upsample_nearest2d_backward>,
     guarded<&nn::upsample_bilinear2d>,
     guarded<&nn::upsample_bilinear2d_backward>,
+    false,  // conv_16bit: 16-bit convolutions compute in float32 (ops/nn_conv.cpp)
 };
 
 }  // namespace wick::cpu

@@ -65,6 +65,7 @@ const NNKernels kNn = {
     guarded<&upsample_nearest2d_backward>,
     guarded<&upsample_bilinear2d>,
     guarded<&upsample_bilinear2d_backward>,
+    true,  // conv_16bit: nn_conv.cu / nn_conv_gemm.cu take float16 and bfloat16
 };
 const OptimKernels kOptim = {guarded<&sgd>,     guarded<&adam>,
                              guarded<&rmsprop>, guarded<&adagrad>,

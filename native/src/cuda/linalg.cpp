@@ -10,7 +10,8 @@
 //
 // float32 uses CUBLAS_COMPUTE_32F, or CUBLAS_COMPUTE_32F_FAST_TF32 when TF32 is allowed for the
 // caller's scope (Cuda.AllowTF32 for products, Cuda.AllowTF32Convolution for the convolutions); float16 and bfloat16 accumulate in float32; float64 in float64. Integer
-// products are not supported on CUDA (as in PyTorch).
+// products are not supported on CUDA (as in PyTorch). matmul_into also writes float16 / bfloat16
+// products to a float32 C (a sum the caller continues in float32, as the convolutions' gradients).
 #include "cuda/linalg.cuh"
 
 #include <cublas_v2.h>
@@ -102,7 +103,12 @@ void matmul_into(const View& c, const View& a, const View& b, double alpha_v, do
     const bool dense_rows = (c.strides[2] == 1 || m == 1) && (c.strides[1] == m || n == 1);
     check(dense_rows, WK_ERR_INTERNAL, "matmul: the CUDA kernel needs an output with dense rows");
     const int64_t c_batch_stride = batch == 1 ? n * m : c.strides[0];
-    const Types t = types_for(c.dtype, scope);
+    // A and B's type decides the compute type; C has it too, or is float32 under 16-bit A and B.
+    const Types t = types_for(a.dtype, scope);
+    const bool widened = c.dtype == DType::F32 && (a.dtype == DType::F16 || a.dtype == DType::BF16);
+    check(b.dtype == a.dtype && (c.dtype == a.dtype || widened), WK_ERR_INTERNAL, "matmul: the CUDA kernel got operands ",
+          dtype_name(a.dtype), " and ", dtype_name(b.dtype), " for a ", dtype_name(c.dtype), " output");
+    const cudaDataType c_type = widened ? CUDA_R_32F : t.data;
     if (batch == 0 || n == 0 || m == 0) return;
     if (k == 0) {  // an empty sum: beta * c
         check(c.is_contiguous(), WK_ERR_INTERNAL, "matmul: an empty inner dimension needs a contiguous output");
@@ -130,7 +136,7 @@ void matmul_into(const View& c, const View& a, const View& b, double alpha_v, do
     };
     Operand2 oa{}, ob{};
     View av = a, bv = b;
-    const size_t es = dtype_size(c.dtype);
+    const size_t es = dtype_size(a.dtype);
     DeviceBuffer a_buf(layout_of(a, &oa) ? 0 : static_cast<size_t>(a.numel()) * es);
     DeviceBuffer b_buf(layout_of(b, &ob) ? 0 : static_cast<size_t>(b.numel()) * es);
     if (!layout_of(a, &oa)) {
@@ -156,7 +162,7 @@ void matmul_into(const View& c, const View& a, const View& b, double alpha_v, do
                                             oa.column_major ? CUBLAS_OP_T : CUBLAS_OP_N, static_cast<int>(m),
                                             static_cast<int>(n), static_cast<int>(k), alpha, ob.data, t.data,
                                             static_cast<int>(ob.ld), ob.batch_stride, oa.data, t.data,
-                                            static_cast<int>(oa.ld), oa.batch_stride, beta, c.data, t.data,
+                                            static_cast<int>(oa.ld), oa.batch_stride, beta, c.data, c_type,
                                             static_cast<int>(m), c_batch_stride, static_cast<int>(batch), t.compute,
                                             CUBLAS_GEMM_DEFAULT),
                  "matmul (cublasGemmStridedBatchedEx)");

@@ -1,7 +1,7 @@
 // Shared by the neural-network kernels (nn_*.cu) and the optimizer kernels (optim.cu): the ops
-// layer hands them contiguous float32 or float64 views (core/kernels_nn.h), so they dispatch on
-// those two only; block-wide reductions for kernels that give one thread block to a row, a plane
-// or a channel.
+// layer hands them contiguous float32 or float64 views (core/kernels_nn.h), so most dispatch on
+// those two only (the convolutions take float16 and bfloat16 too, through dispatch_floating);
+// block-wide reductions for kernels that give one thread block to a row, a plane or a channel.
 #pragma once
 
 #include <cmath>
@@ -91,7 +91,7 @@ __global__ void __launch_bounds__(kThreads)
     double s = 0;
     for (int64_t j = threadIdx.x; j < cnt; j += blockDim.x) {
         const int64_t l = j / S;
-        s += static_cast<double>(x[((n0 + l) * C + c) * S + (j - l * S)]);
+        s += static_cast<double>(to_op(x[((n0 + l) * C + c) * S + (j - l * S)]));
     }
     s = block_reduce(s, slots, SumOp{});
     if (threadIdx.x == 0) part[blockIdx.x] = s;

@@ -7,6 +7,8 @@
 //   channel sum  grad_bias[oc]       = sum over (n, s) of grad_out, in double  (one block each)
 // Every output is written by exactly one thread or block, so results are deterministic and need
 // no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
+// Element types: float32, float64, float16 and bfloat16; sums run in OpMath<T> (float for the 16-bit
+// types, as cuDNN and PyTorch accumulate them) and each result is rounded to T once.
 #include "cuda/buffer.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_conv.cuh"
@@ -18,11 +20,12 @@ namespace kernels {
 
 template <class T>
 __global__ void __launch_bounds__(kThreads) conv2d_direct(T* out, const T* x, const T* w, const T* bias, ConvShape g) {
+    using A = OpMath<T>;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= g.N * g.OC * g.OH * g.OW) return;
     const int64_t ow = i % g.OW, oh = (i / g.OW) % g.OH, oc = (i / (g.OW * g.OH)) % g.OC, n = i / (g.OW * g.OH * g.OC);
     const int64_t c0 = (oc / g.OCg) * g.Cg;
-    T acc = 0;
+    A acc = 0;
     for (int64_t c = 0; c < g.Cg; ++c) {
         const T* xc = x + (n * g.C + c0 + c) * g.H * g.W;
         const T* wc = w + (oc * g.Cg + c) * g.KH * g.KW;
@@ -32,21 +35,22 @@ __global__ void __launch_bounds__(kThreads) conv2d_direct(T* out, const T* x, co
             for (int64_t kw = 0; kw < g.KW; ++kw) {
                 const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
                 if (iw < 0 || iw >= g.W) continue;
-                acc += xc[ih * g.W + iw] * wc[kh * g.KW + kw];
+                acc += to_op(xc[ih * g.W + iw]) * to_op(wc[kh * g.KW + kw]);
             }
         }
     }
-    out[i] = bias != nullptr ? acc + bias[oc] : acc;
+    out[i] = from_op<T>(bias != nullptr ? acc + to_op(bias[oc]) : acc);
 }
 
 // Output row oh reads input row ih through tap kh when oh * sh - ph + kh * dh == ih.
 template <class T>
 __global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go, const T* w, ConvShape g) {
+    using A = OpMath<T>;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= g.N * g.C * g.H * g.W) return;
     const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / (g.W * g.H)) % g.C, n = i / (g.W * g.H * g.C);
     const int64_t grp = c / g.Cg, cl = c - grp * g.Cg;
-    T acc = 0;
+    A acc = 0;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
         const int64_t th = ih + g.ph - kh * g.dh;
         if (th < 0 || th % g.sh != 0) continue;
@@ -59,30 +63,31 @@ __global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go
             if (ow >= g.OW) continue;
             for (int64_t o = 0; o < g.OCg; ++o) {
                 const int64_t oc = grp * g.OCg + o;
-                acc += go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow] * w[((oc * g.Cg + cl) * g.KH + kh) * g.KW + kw];
+                acc += to_op(go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow]) * to_op(w[((oc * g.Cg + cl) * g.KH + kh) * g.KW + kw]);
             }
         }
     }
-    gx[i] = acc;
+    gx[i] = from_op<T>(acc);
 }
 
 // Block b computes grad_w element b = (oc, cl, kh, kw); its threads split (n, oh, ow).
 template <class T>
 __global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* go, const T* x, ConvShape g) {
-    __shared__ T slots[kThreads];
+    using A = OpMath<T>;
+    __shared__ A slots[kThreads];
     const int64_t b = blockIdx.x;
     const int64_t kw = b % g.KW, kh = (b / g.KW) % g.KH, cl = (b / (g.KW * g.KH)) % g.Cg, oc = b / (g.KW * g.KH * g.Cg);
     const int64_t c = (oc / g.OCg) * g.Cg + cl;
     const int64_t count = g.N * g.OH * g.OW;
-    T acc = 0;
+    A acc = 0;
     for (int64_t j = threadIdx.x; j < count; j += blockDim.x) {
         const int64_t ow = j % g.OW, oh = (j / g.OW) % g.OH, n = j / (g.OW * g.OH);
         const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
         if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
-        acc += go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow] * x[((n * g.C + c) * g.H + ih) * g.W + iw];
+        acc += to_op(go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow]) * to_op(x[((n * g.C + c) * g.H + ih) * g.W + iw]);
     }
     acc = block_reduce(acc, slots, SumOp{});
-    if (threadIdx.x == 0) gw[b] = acc;
+    if (threadIdx.x == 0) gw[b] = from_op<T>(acc);
 }
 
 // grad_bias[c] = sum of grad_out (N, C, S) over n and s, in double as on the CPU; block c.
@@ -93,10 +98,10 @@ __global__ void __launch_bounds__(kThreads) channel_sum_kernel(T* gb, const T* g
     double acc = 0;
     for (int64_t j = threadIdx.x; j < N * S; j += blockDim.x) {
         const int64_t n = j / S, s = j - n * S;
-        acc += static_cast<double>(go[(n * C + c) * S + s]);
+        acc += static_cast<double>(to_op(go[(n * C + c) * S + s]));
     }
     acc = block_reduce(acc, slots, SumOp{});
-    if (threadIdx.x == 0) gb[c] = static_cast<T>(acc);
+    if (threadIdx.x == 0) gb[c] = from_op<T>(acc);
 }
 
 // grad_bias[c] = the parts of channel_part_sums combined in part order; thread c.
@@ -106,7 +111,7 @@ __global__ void __launch_bounds__(kThreads) channel_sum_combine(T* gb, const dou
     if (c >= C) return;
     double acc = 0;
     for (int64_t p = 0; p < P; ++p) acc += part[c * P + p];
-    gb[c] = static_cast<T>(acc);
+    gb[c] = from_op<T>(acc);
 }
 
 }  // namespace kernels
@@ -132,7 +137,7 @@ void conv2d(const View& out, const View& x, const View& w, const View& bias, con
     const int64_t n = out.numel();
     if (n == 0) return;
     if (conv_uses_gemm(g)) return conv2d_gemm(out, x, w, bias, g);
-    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+    dispatch_floating(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_direct<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out),
                       data_of<const T>(x), data_of<const T>(w), data_of<const T>(bias), g);
@@ -145,7 +150,7 @@ void conv2d_backward_input(const View& grad_x, const View& grad_out, const View&
     const int64_t n = grad_x.numel();
     if (n == 0) return;
     if (conv_uses_gemm(g)) return conv2d_backward_input_gemm(grad_x, grad_out, w, g);
-    dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
+    dispatch_floating(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_grad_input<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
                       data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const T>(w), g);
@@ -158,7 +163,7 @@ void conv2d_backward_weight(const View& grad_w, const View& grad_out, const View
     const int64_t n = grad_w.numel();
     if (n == 0) return;
     if (conv_grad_weight_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
-    dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
+    dispatch_floating(grad_w.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::conv2d_grad_weight<T>, grid_1d(n, op), dim3(block_threads(g.N * g.OH * g.OW)),
                       data_of<T>(grad_w), data_of<const T>(grad_out), data_of<const T>(x), g);
@@ -171,7 +176,7 @@ void channel_sum(const View& grad_bias, const View& grad_out) {
     int64_t S = 1;
     for (int d = 2; d < grad_out.ndim; ++d) S *= grad_out.sizes[d];
     if (C == 0) return;
-    dispatch_f32_f64(grad_bias.dtype, op, [&](auto tag) {
+    dispatch_floating(grad_bias.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         if (N * S >= kChannelSplitElements) {
             // Many elements per channel (a conv bias over a large batch): split over many blocks.

@@ -26,7 +26,7 @@ inline bool conv_grad_weight_uses_gemm(const ConvShape& g) {
     return conv_uses_gemm(g) || g.N * g.OH * g.OW >= kGradWeightGemmPositions;
 }
 
-// The GEMM path (nn_conv_gemm.cu), f32 and f64. out / grad_x / grad_w are fully written.
+// The GEMM path (nn_conv_gemm.cu), f32, f64, f16 and bf16. out / grad_x / grad_w are fully written.
 void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias, const ConvShape& g);
 void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const View& w, const ConvShape& g);
 void conv2d_backward_weight_gemm(const View& grad_w, const View& grad_out, const View& x, const ConvShape& g);

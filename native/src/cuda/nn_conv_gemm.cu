@@ -8,6 +8,11 @@
 //                       are summed over images in order (deterministic)
 // The column buffer is kept under kColBytes by chunking the batch. Layouts as in nn_conv.cuh. float32
 // products use TF32 when Cuda.AllowTF32Convolution is on (the default, as PyTorch's cuDNN convolutions).
+// Element types T: float32, float64, float16, bfloat16, with A = OpMath<T> the accumulation type (float
+// for the 16-bit types): x, w, out and col (forward, grad weight) are in T and every GEMM accumulates in
+// A (cuBLAS's CUBLAS_COMPUTE_32F for 16-bit operands); products that are summed further (the grad-input
+// columns, the weight-gradient parts and their running sum over chunks) are kept in A, so each result
+// is rounded to T once. The bias goes into the forward GEMM as its C operand (beta 1), not added after.
 #include "cuda/buffer.cuh"
 #include "cuda/linalg.cuh"
 #include "cuda/nn_common.cuh"
@@ -28,21 +33,21 @@ __global__ void __launch_bounds__(kThreads)
     const int64_t kw = k % g.KW, kh = (k / g.KW) % g.KH, c = k / (g.KW * g.KH);
     const int64_t oh = p / g.OW, ow = p - oh * g.OW;
     const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
-    T v = 0;
+    T v{};  // all bits zero: +0 in every float type
     if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) v = x[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw];
     col[i] = v;
 }
 
 // grad_x[n0 + nl, grp * Cg + c, ih, iw] = the sum of the col entries of the taps that read (ih, iw).
-template <class T>
+template <class T, class A>
 __global__ void __launch_bounds__(kThreads)
-    col2im_kernel(T* gx, const T* col, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
+    col2im_kernel(T* gx, const A* col, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
     const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW, HW = g.H * g.W;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= chunk * g.Cg * HW) return;
     const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / HW) % g.Cg, nl = i / (HW * g.Cg);
-    const T* cn = col + nl * K * P;
-    T acc = 0;
+    const A* cn = col + nl * K * P;
+    A acc = 0;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
         const int64_t th = ih + g.ph - kh * g.dh;
         if (th < 0 || th % g.sh != 0) continue;
@@ -56,26 +61,28 @@ __global__ void __launch_bounds__(kThreads)
             acc += cn[((c * g.KH + kh) * g.KW + kw) * P + oh * g.OW + ow];
         }
     }
-    gx[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw] = acc;
+    gx[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw] = from_op<T>(acc);
 }
 
-// out (N, OC, P) += bias[oc].
+// out (N, OC, P) = bias[oc]: the C operand of the forward GEMMs (beta 1).
 template <class T>
-__global__ void __launch_bounds__(kThreads) add_bias_kernel(T* out, const T* bias, int64_t total, int64_t OC, int64_t P) {
+__global__ void __launch_bounds__(kThreads) fill_bias_kernel(T* out, const T* bias, int64_t total, int64_t OC, int64_t P) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= total) return;
-    out[i] += bias[(i / P) % OC];
+    out[i] = bias[(i / P) % OC];
 }
 
-// gw[j] = (accumulate ? gw[j] : 0) + sum over images of part[nl * J + j], images in order.
-template <class T>
+// The sum over images of part[nl * J + j], images in order, after carry[j] (the earlier chunks' sum)
+// unless this is the first chunk; stored to carry, or rounded to gw on the last chunk.
+template <class T, class A>
 __global__ void __launch_bounds__(kThreads)
-    sum_parts_kernel(T* gw, const T* part, int64_t chunk, int64_t J, int32_t accumulate) {
+    sum_parts_kernel(T* gw, A* carry, const A* part, int64_t chunk, int64_t J, int32_t first, int32_t last) {
     const int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (j >= J) return;
-    T acc = accumulate ? gw[j] : T(0);
+    A acc = first ? A(0) : carry[j];
     for (int64_t nl = 0; nl < chunk; ++nl) acc += part[nl * J + j];
-    gw[j] = acc;
+    if (last) gw[j] = from_op<T>(acc);
+    else carry[j] = acc;
 }
 
 }  // namespace kernels
@@ -120,48 +127,51 @@ void im2col(T* col, const T* x, const ConvShape& g, int64_t n0, int64_t chunk, i
 
 void conv2d_gemm(const View& out, const View& x, const View& w, const View& bias, const ConvShape& g) {
     const char* op = "conv2d";
-    dispatch_f32_f64(x.dtype, op, [&](auto tag) {
+    dispatch_floating(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T));
+        const bool has_bias = bias.data != nullptr;
+        if (has_bias) {
+            const int64_t total = out.numel();
+            launch_kernel(op, &kernels::fill_bias_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
+                          data_of<T>(out), data_of<const T>(bias), total, g.OC, P);
+        }
         DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
         for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
             const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
             for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
                 im2col(col.as<T>(), data_of<const T>(x), g, n0, cn, grp);
-                // out[n, grp] (OCg, P) = w[grp] (OCg, K) @ col[n] (K, P), batched over the chunk.
+                // out[n, grp] (OCg, P) = w[grp] (OCg, K) @ col[n] (K, P) (+ the bias already there), batched over the chunk.
                 const View c = view3(data_of<T>(out) + (n0 * g.OC + grp * g.OCg) * P, x.dtype, cn, g.OCg, P, g.OC * P, P, 1);
                 const View a = view3(data_of<const T>(w) + grp * g.OCg * K, x.dtype, cn, g.OCg, K, 0, K, 1);
                 const View b = view3(col.as<T>(), x.dtype, cn, K, P, K * P, P, 1);
-                matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
+                matmul_into(c, a, b, 1.0, has_bias ? 1.0 : 0.0, WK_TF32_CONVOLUTION);
             }
-        }
-        if (bias.data != nullptr) {
-            const int64_t total = out.numel();
-            launch_kernel(op, &kernels::add_bias_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
-                          data_of<T>(out), data_of<const T>(bias), total, g.OC, P);
         }
     });
 }
 
 void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const View& w, const ConvShape& g) {
     const char* op = "conv2d_backward_input";
-    dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
+    dispatch_floating(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T));
-        DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
+        using A = OpMath<T>;
+        const DType adt = DTypeOf<A>::value;
+        const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(A));
+        DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(A));
         for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
             const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
             for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
-                // col[n] (K, P) = w[grp]^T (K, OCg) @ grad_out[n, grp] (OCg, P).
-                const View c = view3(col.as<T>(), grad_x.dtype, cn, K, P, K * P, P, 1);
+                // col[n] (K, P) = w[grp]^T (K, OCg) @ grad_out[n, grp] (OCg, P), kept in A.
+                const View c = view3(col.as<A>(), adt, cn, K, P, K * P, P, 1);
                 const View a = view3(data_of<const T>(w) + grp * g.OCg * K, grad_x.dtype, cn, K, g.OCg, 0, 1, K);
                 const View b = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_x.dtype, cn, g.OCg, P,
                                      g.OC * P, P, 1);
                 matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
                 const int64_t total = cn * g.Cg * g.H * g.W;
                 if (total == 0) continue;
-                launch_kernel(op, &kernels::col2im_kernel<T>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
-                              data_of<T>(grad_x), col.as<const T>(), g, n0, cn, grp);
+                launch_kernel(op, &kernels::col2im_kernel<T, A>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
+                              data_of<T>(grad_x), col.as<const A>(), g, n0, cn, grp);
             }
         }
     });
@@ -169,23 +179,30 @@ void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const 
 
 void conv2d_backward_weight_gemm(const View& grad_w, const View& grad_out, const View& x, const ConvShape& g) {
     const char* op = "conv2d_backward_weight";
-    dispatch_f32_f64(grad_w.dtype, op, [&](auto tag) {
+    dispatch_floating(grad_w.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
+        using A = OpMath<T>;
+        const DType adt = DTypeOf<A>::value;
         const int64_t K = g.Cg * g.KH * g.KW, P = g.OH * g.OW, chunk = chunk_images(g, sizeof(T)), J = g.OCg * K;
+        const int64_t groups = g.OC / g.OCg;
         DeviceBuffer col(static_cast<size_t>(chunk * K * P) * sizeof(T));
-        DeviceBuffer part(static_cast<size_t>(chunk * J) * sizeof(T));
+        DeviceBuffer part(static_cast<size_t>(chunk * J) * sizeof(A));
+        // The running sum of every group's weight gradient over the chunks (only when there are several).
+        DeviceBuffer carry(chunk < g.N ? static_cast<size_t>(groups * J) * sizeof(A) : 0);
         for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
             const int64_t cn = g.N - n0 < chunk ? g.N - n0 : chunk;
-            for (int64_t grp = 0; grp < g.OC / g.OCg; ++grp) {
+            for (int64_t grp = 0; grp < groups; ++grp) {
                 im2col(col.as<T>(), data_of<const T>(x), g, n0, cn, grp);
-                // part[n] (OCg, K) = grad_out[n, grp] (OCg, P) @ col[n]^T (P, K).
-                const View c = view3(part.as<T>(), grad_w.dtype, cn, g.OCg, K, J, K, 1);
+                // part[n] (OCg, K) = grad_out[n, grp] (OCg, P) @ col[n]^T (P, K), kept in A.
+                const View c = view3(part.as<A>(), adt, cn, g.OCg, K, J, K, 1);
                 const View a = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_w.dtype, cn, g.OCg, P,
                                      g.OC * P, P, 1);
                 const View b = view3(col.as<T>(), grad_w.dtype, cn, P, K, K * P, 1, P);
                 matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
-                launch_kernel(op, &kernels::sum_parts_kernel<T>, grid_1d(ceil_div(J, kThreads), op), dim3(kThreads),
-                              data_of<T>(grad_w) + grp * J, part.as<const T>(), cn, J, static_cast<int32_t>(n0 > 0));
+                A* carry_grp = carry.as<A>() != nullptr ? carry.as<A>() + grp * J : nullptr;
+                launch_kernel(op, &kernels::sum_parts_kernel<T, A>, grid_1d(ceil_div(J, kThreads), op), dim3(kThreads),
+                              data_of<T>(grad_w) + grp * J, carry_grp, part.as<const A>(), cn, J, static_cast<int32_t>(n0 == 0),
+                              static_cast<int32_t>(n0 + cn >= g.N));
             }
         }
     });

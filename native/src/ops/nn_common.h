@@ -7,9 +7,10 @@
 
 namespace wick::nnops {
 
-// The dtype a floating input computes in; refuses others. float16 / bfloat16 compute in float32 on
-// every device (results rounded back): the nn kernels of both backends take float32 and float64 only,
-// so 16-bit inputs (under autocast, convolutions) work on CUDA too, at the cost of the casts.
+// The dtype a floating input computes in; refuses others. float16 / bfloat16 compute in float32
+// (results rounded back): most nn kernels of both backends take float32 and float64 only. The
+// convolutions keep 16-bit operands where the backend's conv kernels take them (NNKernels::conv_16bit,
+// CUDA), see ops/nn_conv.cpp.
 inline DType float_compute(const Tensor& x, const char* op) {
     check(dtype_is_floating(x.dtype()), WK_ERR_DTYPE, op, ": needs a floating-point input, got ", dtype_name(x.dtype()),
           "; convert it with To(DType.Float32)");

@@ -1,5 +1,7 @@
 // conv1d / conv2d (stride, padding, dilation, groups), their backward, and conv_transpose2d.
 // conv1d runs as conv2d with height 1; conv_transpose2d's forward is conv2d's input gradient.
+// float16 / bfloat16 operands stay 16-bit on a backend whose conv kernels take them (CUDA: 16-bit
+// GEMMs with float32 accumulation); elsewhere (the CPU) they compute in float32 and round back.
 #include "ops/elementwise.h"
 #include "ops/nn_common.h"
 #include "ops/views.h"
@@ -9,6 +11,12 @@ namespace wick {
 using namespace nnops;
 
 namespace {
+
+// The dtype x's convolution kernels run in on backend `be` (x's dtype is checked floating).
+DType conv_compute(const Tensor& x, const Backend& be, const char* op) {
+    const DType d = float_compute(x, op);
+    return d != x.dtype() && be.nn->conv_16bit ? x.dtype() : d;
+}
 
 void check_params(const Conv2dParams& p, const char* op) {
     for (int i = 0; i < 2; ++i) {
@@ -68,14 +76,14 @@ TensorRef conv2d(const TensorRef& x_in, const TensorRef& w, const TensorRef* bia
           x_in->sizes());
     const bool unbatched = x_in->ndim() == 3;
     TensorRef x = batched(x_in, 4);
-    const DType compute = float_compute(*x, op);
+    const Backend& be = backend_for(x->device());
+    const DType compute = conv_compute(*x, be, op);
     check_same_float(*x, *w, op, "the weight");
     const Shape out_shape = conv_output_shape(*x, *w, p, op);
     TensorRef b = channel_param(bias, w->size(0), *x, compute, op, "bias");
     if (bias && *bias) check_same_float(*x, **bias, op, "the bias");
     TensorRef xc = prepared(x, compute), wc = prepared(w, compute);
     TensorRef out = Tensor::empty(out_shape, compute, x->device());
-    const Backend& be = backend_for(x->device());
     launch(be, be.nn->conv2d, op, view_of(*out), view_of(*xc), view_of(*wc), opt_view(b), p);
     return drop_batch(to_user(out, x->dtype()), unbatched);
 }
@@ -88,14 +96,14 @@ Tensors3 conv2d_backward(const TensorRef& grad_out_in, const TensorRef& x_in, co
     const bool unbatched = x_in->ndim() == 3;
     TensorRef x = batched(x_in, 4);
     TensorRef grad_out = unbatched && grad_out_in->ndim() == 3 ? unsqueeze(grad_out_in, 0) : grad_out_in;
-    const DType compute = float_compute(*x, op);
+    const Backend& be = backend_for(x->device());
+    const DType compute = conv_compute(*x, be, op);
     check_same_float(*x, *w, op, "the weight");
     check_same_float(*x, *grad_out, op, "grad_output");
     const Shape out_shape = conv_output_shape(*x, *w, p, op);
     if (grad_out->sizes() != out_shape)
         fail(WK_ERR_SHAPE, op, ": grad_output has shape ", grad_out->sizes(), " but the convolution's output has shape ", out_shape);
     TensorRef g = prepared(grad_out, compute);
-    const Backend& be = backend_for(x->device());
     Tensors3 r;
     if (mask & kGradInput) {
         TensorRef wc = prepared(w, compute);
@@ -120,6 +128,8 @@ Tensors3 conv2d_backward(const TensorRef& grad_out_in, const TensorRef& x_in, co
 TensorRef conv1d(const TensorRef& x, const TensorRef& w, const TensorRef* bias, const Conv2dParams& p) {
     check(x->ndim() == 2 || x->ndim() == 3, WK_ERR_SHAPE, "conv1d: expected input (N, C, L) or (C, L), got shape ", x->sizes());
     check(w->ndim() == 3, WK_ERR_SHAPE, "conv1d: expected a weight (OC, C / groups, K), got shape ", w->sizes());
+    check_same_float(*x, *w, "conv1d", "the weight");  // here, so that the message names conv1d
+    if (bias && *bias) check_same_float(*x, **bias, "conv1d", "the bias");
     const bool unbatched = x->ndim() == 2;
     TensorRef x4 = with_height(batched(x, 3));
     TensorRef y = conv2d(x4, with_height(w), bias, conv1d_params(p));
@@ -131,6 +141,8 @@ Tensors3 conv1d_backward(const TensorRef& grad_out, const TensorRef& x, const Te
     check(x->ndim() == 2 || x->ndim() == 3, WK_ERR_SHAPE, "conv1d_backward: expected input (N, C, L) or (C, L), got shape ",
           x->sizes());
     check(w->ndim() == 3, WK_ERR_SHAPE, "conv1d_backward: expected a weight (OC, C / groups, K), got shape ", w->sizes());
+    check_same_float(*x, *w, "conv1d_backward", "the weight");
+    check_same_float(*x, *grad_out, "conv1d_backward", "grad_output");
     const bool unbatched = x->ndim() == 2;
     TensorRef g = unbatched && grad_out->ndim() == 2 ? unsqueeze(grad_out, 0) : grad_out;
     Tensors3 r = conv2d_backward(with_height(g), with_height(batched(x, 3)), with_height(w), conv1d_params(p), mask);
@@ -176,13 +188,14 @@ TensorRef conv_transpose2d(const TensorRef& x_in, const TensorRef& w, const Tens
           x_in->sizes());
     const bool unbatched = x_in->ndim() == 3;
     TensorRef x = batched(x_in, 4);
-    const DType compute = float_compute(*x, op);
+    const Backend& be = backend_for(x->device());
+    const DType compute = conv_compute(*x, be, op);
     check_same_float(*x, *w, op, "the weight");
     const Shape out_shape = transpose_output_shape(*x, *w, p, output_padding, op);
     TensorRef b = channel_param(bias, out_shape[1], *x, compute, op, "bias");
+    if (bias && *bias) check_same_float(*x, **bias, op, "the bias");
     TensorRef xc = prepared(x, compute), wc = prepared(w, compute);
     TensorRef out = Tensor::empty(out_shape, compute, x->device());
-    const Backend& be = backend_for(x->device());
     launch(be, be.nn->conv2d_backward_input, op, view_of(*out), view_of(*xc), view_of(*wc), p);
     if (b) {
         TensorRef bv = view(b, Shape{1, out_shape[1], 1, 1});
@@ -212,10 +225,10 @@ Tensors3 conv_transpose2d_backward(const TensorRef& grad_out_in, const TensorRef
         Tensors3 c = conv2d_backward(x, gy, w, p, (mask & kGradWeight ? kGradWeight : 0));
         r.b = c.b;
         if (mask & kGradBias) {
-            const DType compute = float_compute(*gy, op);
+            const Backend& be = backend_for(gy->device());
+            const DType compute = conv_compute(*gy, be, op);
             TensorRef g = prepared(gy, compute);
             r.c = Tensor::empty(Shape{gy->size(1)}, compute, gy->device());
-            const Backend& be = backend_for(gy->device());
             launch(be, be.nn->channel_sum, op, view_of(*r.c), folded(*g, {gy->size(0), gy->size(1), gy->size(2) * gy->size(3)}));
             r.c = to_user(r.c, gy->dtype());
         }

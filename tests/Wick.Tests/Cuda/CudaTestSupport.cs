@@ -76,35 +76,6 @@ internal static class CudaTestSupport
             Assert.That(gl.ToArray<long>(), Is.EqualTo(cl.ToArray<long>()), $"{what}: values");
             return;
         }
-        double[] got = AsDoubles(cuda), want = AsDoubles(cpu);
-        double tol = tolerance ?? Tolerance(dt);
-        double diff2 = 0, ref2 = 0, meanAbs = 0;
-        int finite = 0;
-        for (int i = 0; i < want.Length; i++)
-        {
-            if (double.IsNaN(want[i]) || double.IsInfinity(want[i]))
-            {
-                Assert.That(got[i], Is.EqualTo(want[i]), $"{what}: element {i} (non-finite reference)");
-                continue;
-            }
-            Assert.That(double.IsNaN(got[i]) || double.IsInfinity(got[i]), Is.False, $"{what}: element {i} is {got[i]}, expected {want[i]}");
-            diff2 += (got[i] - want[i]) * (got[i] - want[i]);
-            ref2 += want[i] * want[i];
-            meanAbs += Math.Abs(want[i]);
-            finite++;
-        }
-        if (finite == 0) return;
-        meanAbs /= finite;
-        double normalised = Math.Sqrt(diff2) / Math.Max(Math.Sqrt(ref2), 1e-300);
-        if (ref2 == 0) normalised = Math.Sqrt(diff2);
-        Assert.That(normalised, Is.LessThanOrEqualTo(tol), $"{what}: normalised error");
-        for (int i = 0; i < want.Length; i++)
-        {
-            if (double.IsNaN(want[i]) || double.IsInfinity(want[i])) continue;
-            // Scaled by the reference's magnitude; an all-zero reference (a gradient that cancels exactly on the CPU
-            // and to a rounding on the GPU) is held to the absolute tolerance, as the normalised check above does.
-            double bound = meanAbs > 0 ? 50 * tol * Math.Max(Math.Abs(want[i]), meanAbs) : tol;
-            Assert.That(Math.Abs(got[i] - want[i]), Is.LessThanOrEqualTo(bound), $"{what}: element {i}: got {got[i]}, expected {want[i]}");
-        }
+        KernelRef.AssertNormalisedClose(AsDoubles(cuda), AsDoubles(cpu), tolerance ?? Tolerance(dt), what);
     }
 }

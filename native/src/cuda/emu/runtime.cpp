@@ -521,8 +521,9 @@ static double read_element(const void* base, cudaDataType type, int64_t index) {
         case CUDA_R_32F: return static_cast<const float*>(base)[index];
         case CUDA_R_64F: return static_cast<const double*>(base)[index];
         case CUDA_R_16F: return wick::Half::to_float(static_cast<const wick::Half*>(base)[index].bits);
-        default: return wick::bits_float(static_cast<uint32_t>(static_cast<const wick::BFloat16*>(base)[index].bits) << 16);
+        case CUDA_R_16BF: return wick::bits_float(static_cast<uint32_t>(static_cast<const wick::BFloat16*>(base)[index].bits) << 16);
     }
+    return 0;  // unreachable: cublasGemmStridedBatchedEx refuses other types first
 }
 
 static void write_element(void* base, cudaDataType type, int64_t index, double v) {
@@ -530,7 +531,7 @@ static void write_element(void* base, cudaDataType type, int64_t index, double v
         case CUDA_R_32F: static_cast<float*>(base)[index] = static_cast<float>(v); break;
         case CUDA_R_64F: static_cast<double*>(base)[index] = v; break;
         case CUDA_R_16F: static_cast<wick::Half*>(base)[index] = wick::Half(static_cast<float>(v)); break;
-        default: static_cast<wick::BFloat16*>(base)[index] = wick::BFloat16(static_cast<float>(v)); break;
+        case CUDA_R_16BF: static_cast<wick::BFloat16*>(base)[index] = wick::BFloat16(static_cast<float>(v)); break;
     }
 }
 
@@ -544,7 +545,12 @@ cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t, cublasOperation_t tran
     if (m < 0 || n < 0 || k < 0 || batchCount < 0) return CUBLAS_STATUS_INVALID_VALUE;
     if (lda < max1(transa == CUBLAS_OP_N ? m : k) || ldb < max1(transb == CUBLAS_OP_N ? k : n) || ldc < max1(m))
         return CUBLAS_STATUS_INVALID_VALUE;
-    if (Atype != Btype || Atype != Ctype) return CUBLAS_STATUS_NOT_SUPPORTED;
+    // The type combinations cuBLAS documents for these compute types: A, B and C of one type, or
+    // 16-bit A and B with a float32 C under CUBLAS_COMPUTE_32F; TF32 only for float32 operands.
+    const bool half_ab = Atype == CUDA_R_16F || Atype == CUDA_R_16BF;
+    const bool known = Atype == CUDA_R_32F || Atype == CUDA_R_64F || half_ab;
+    if (!known || Atype != Btype || (Ctype != Atype && !(half_ab && Ctype == CUDA_R_32F))) return CUBLAS_STATUS_NOT_SUPPORTED;
+    if (half_ab && computeType != CUBLAS_COMPUTE_32F) return CUBLAS_STATUS_NOT_SUPPORTED;
     const bool f64 = computeType == CUBLAS_COMPUTE_64F;
     if (f64 != (Atype == CUDA_R_64F)) return CUBLAS_STATUS_NOT_SUPPORTED;
     const bool tf32 = computeType == CUBLAS_COMPUTE_32F_FAST_TF32;
