@@ -73,6 +73,16 @@ public abstract class ConvLowPrecisionTestsBase
         KernelRef.AssertNormalisedClose(Doubles(got), want, Cuda.CudaTestSupport.Tolerance(dt), what);
     }
 
+    /// <summary>The input, weight and bias gradients of the convolution g against the float64 loops.</summary>
+    private void AssertGradients((Tensor? GradInput, Tensor? GradWeight, Tensor? GradBias) got, ConvGeo g, double[] xv, double[] wv, double[] gyv,
+        long[] xShape, long[] wShape, DType dt)
+    {
+        var (ex, ew, eb) = ConvRef.ConvBackward(g, xv, wv, gyv);
+        AssertRounded(got.GradInput, ex, xShape, dt, "grad input");
+        AssertRounded(got.GradWeight, ew, wShape, dt, "grad weight");
+        AssertRounded(got.GradBias, eb, new[] { g.OC }, dt, "grad bias");
+    }
+
     [TestCaseSource(nameof(Conv2dCases))]
     public void Conv2d_and_its_three_gradients_are_the_exact_values_rounded_once(DType dt, int which)
     {
@@ -85,11 +95,7 @@ public abstract class ConvLowPrecisionTestsBase
         (long, long) s = (g.SH, g.SW), p = (g.PH, g.PW), d = (g.DH, g.DW);
         AssertRounded(Functional.Conv2d(x, w, b, s, p, d, g.G), ConvRef.Conv(g, xv, wv, bv), g.YShape, dt, "conv2d with bias");
         AssertRounded(Functional.Conv2d(x, w, null, s, p, d, g.G), ConvRef.Conv(g, xv, wv, null), g.YShape, dt, "conv2d without bias");
-        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, s, p, d, g.G);
-        var (ex, ew, eb) = ConvRef.ConvBackward(g, xv, wv, gyv);
-        AssertRounded(gx, ex, g.XShape, dt, "grad input");
-        AssertRounded(gw, ew, g.WShape, dt, "grad weight");
-        AssertRounded(gb, eb, new[] { g.OC }, dt, "grad bias");
+        AssertGradients(Functional.Conv2dBackward(gy, x, w, s, p, d, g.G), g, xv, wv, gyv, g.XShape, g.WShape, dt);
     }
 
     [TestCaseSource(nameof(LowTypes))]
@@ -106,11 +112,7 @@ public abstract class ConvLowPrecisionTestsBase
         Assert.That(x.IsContiguous || w.IsContiguous || gy.IsContiguous, Is.False);
         double[] xv = Doubles(x), wv = Doubles(w), gyv = Doubles(gy);
         AssertRounded(Functional.Conv2d(x, w, b, padding: 1, groups: 2), ConvRef.Conv(g, xv, wv, bv), g.YShape, dt, "conv2d");
-        var (gx, gw, gb) = Functional.Conv2dBackward(gy, x, w, padding: 1, groups: 2);
-        var (ex, ew, eb) = ConvRef.ConvBackward(g, xv, wv, gyv);
-        AssertRounded(gx, ex, g.XShape, dt, "grad input");
-        AssertRounded(gw, ew, g.WShape, dt, "grad weight");
-        AssertRounded(gb, eb, new[] { g.OC }, dt, "grad bias");
+        AssertGradients(Functional.Conv2dBackward(gy, x, w, padding: 1, groups: 2), g, xv, wv, gyv, g.XShape, g.WShape, dt);
     }
 
     [TestCaseSource(nameof(LowTypes))]
@@ -124,11 +126,7 @@ public abstract class ConvLowPrecisionTestsBase
         var (gy, gyv) = Input(33, dt, g.N, g.OC, g.OW);
         AssertRounded(Functional.Conv1d(x, w, b, stride: 2, padding: 2, dilation: 3, groups: 2), ConvRef.Conv(g, xv, wv, bv),
             new[] { g.N, g.OC, g.OW }, dt, "conv1d");
-        var (gx, gw, gb) = Functional.Conv1dBackward(gy, x, w, 2, 2, 3, 2);
-        var (ex, ew, eb) = ConvRef.ConvBackward(g, xv, wv, gyv);
-        AssertRounded(gx, ex, x.Shape, dt, "grad input");
-        AssertRounded(gw, ew, w.Shape, dt, "grad weight");
-        AssertRounded(gb, eb, new[] { g.OC }, dt, "grad bias");
+        AssertGradients(Functional.Conv1dBackward(gy, x, w, 2, 2, 3, 2), g, xv, wv, gyv, x.Shape, w.Shape, dt);
     }
 
     public static IEnumerable<TestCaseData> TransposeCases()
