@@ -33,6 +33,7 @@ struct RowsSimd {
     // The first pass over a row reads it from memory: prefetch this far ahead (into the next row
     // when rows are contiguous), since the hardware prefetcher restarts at every 4 KiB page.
     static constexpr int64_t kAhead = 512;
+    static constexpr int kLineFloats = 64 / sizeof(float);
 
     static float max(const float* x, int64_t n) {
         const float ninf = -std::numeric_limits<float>::infinity();
@@ -144,7 +145,7 @@ struct RowsSimd {
     }
 
     // Runs f(i, len, stream) over [0, n): a partial head up to y's stream alignment, whole vectors, a partial tail.
-    // f stores through put(); streamed stores are fenced before returning, so other threads see them.
+    // f stores through put(); the caller fences streamed stores (Rows::fence) once its whole task is written.
     template <class F>
     static void runs(float* y, int64_t n, bool stream, F&& f) {
         int64_t h = head(y, n, stream);
@@ -153,7 +154,6 @@ struct RowsSimd {
         int64_t i = h;
         for (; i + W <= n; i += W) f(i, W, stream);
         if (i < n) f(i, n - i, false);
-        if (stream) V::sfence();
     }
 
     static void affine(const float* x, float* y, int64_t n, float a, float c, bool stream) {
@@ -165,13 +165,12 @@ struct RowsSimd {
     }
 
     // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
-    // first pass, so the second one is bound by that latency, not by memory).
-    static void moments(const float* x, int64_t n, float* mean, float* var) {
+    // first pass, so the second one is bound by that latency, not by memory). The second pass prefetches the
+    // caller's next run (`next`, n elements, may be null), so its loads from memory overlap this arithmetic.
+    static void moments(const float* x, int64_t n, float* mean, float* var, const float* next) {
         R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
         int64_t i = 0;
         for (; i + 4 * W <= n; i += 4 * W) {
-            V::prefetch(x + i + kAhead);
-            V::prefetch(x + i + kAhead + 2 * W);
             s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
             s2 = V::add(s2, V::loadu(x + i + 2 * W)), s3 = V::add(s3, V::loadu(x + i + 3 * W));
         }
@@ -181,6 +180,8 @@ struct RowsSimd {
         const R vm = V::set1(m);
         R q0 = V::zero(), q1 = V::zero(), q2 = V::zero(), q3 = V::zero();
         for (i = 0; i + 4 * W <= n; i += 4 * W) {
+            if (next)
+                for (int k = 0; k < 4 * W; k += kLineFloats) V::prefetch(next + i + k);
             R d0 = V::sub(V::loadu(x + i), vm), d1 = V::sub(V::loadu(x + i + W), vm);
             R d2 = V::sub(V::loadu(x + i + 2 * W), vm), d3 = V::sub(V::loadu(x + i + 3 * W), vm);
             q0 = V::fma(d0, d0, q0), q1 = V::fma(d1, d1, q1), q2 = V::fma(d2, d2, q2), q3 = V::fma(d3, d3, q3);
@@ -197,21 +198,45 @@ struct RowsSimd {
         *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
     }
 
+    // The whole vectors of normalize, with the optional operands and the store kind fixed at compile time so the
+    // loop holds two FMAs per vector: y = (x * rstd - mean * rstd) * w + b.
+    template <bool kW, bool kB, bool kStream>
+    static void normalize_body(const float* x, float* y, int64_t begin, int64_t end, R vr, R vc, const float* w,
+                               const float* b) {
+        for (int64_t i = begin; i < end; i += W) {
+            R v = V::fma(V::loadu(x + i), vr, vc);
+            if constexpr (kW && kB) v = V::fma(v, V::loadu(w + i), V::loadu(b + i));
+            else if constexpr (kW) v = V::mul(v, V::loadu(w + i));
+            else if constexpr (kB) v = V::add(v, V::loadu(b + i));
+            if constexpr (kStream) V::stream(y + i, v);
+            else V::storeu(y + i, v);
+        }
+    }
+
     static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b,
                           bool stream) {
         const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
-        runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
-            const bool full = len == W;
-            R v = V::fma(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vr, vc);
-            if (w) v = V::mul(v, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
-            if (b) v = V::add(v, full ? V::loadu(b + i) : load_tail(b + i, len, 0.f));
-            if (full) put(y + i, v, st);
-            else store_tail(y + i, len, v);
-        });
+        auto partial = [&](int64_t i, int64_t len) {
+            R v = V::fma(load_tail(x + i, len, 0.f), vr, vc);
+            if (w) v = V::mul(v, load_tail(w + i, len, 0.f));
+            if (b) v = V::add(v, load_tail(b + i, len, 0.f));
+            store_tail(y + i, len, v);
+        };
+        int64_t h = head(y, n, stream);
+        if (h >= n) stream = false, h = 0;
+        if (h > 0) partial(0, h);
+        const int64_t body_end = h + (n - h) / W * W;
+        using Body = void (*)(const float*, float*, int64_t, int64_t, R, R, const float*, const float*);
+        static constexpr Body kBodies[8] = {
+            &normalize_body<false, false, false>, &normalize_body<false, false, true>, &normalize_body<false, true, false>,
+            &normalize_body<false, true, true>,   &normalize_body<true, false, false>, &normalize_body<true, false, true>,
+            &normalize_body<true, true, false>,   &normalize_body<true, true, true>};
+        kBodies[(w ? 4 : 0) + (b ? 2 : 0) + (stream ? 1 : 0)](x, y, h, body_end, vr, vc, w, b);
+        if (body_end < n) partial(body_end, n - body_end);
     }
 
     static constexpr RowsF32 table() {
-        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize};
+        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize, &V::sfence};
     }
 };
 

@@ -34,6 +34,7 @@ void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
             }
             else R.affine(er, yr, n, T(1) / s, T(0), stream);
         }
+        if (stream) R.fence();
     });
 }
 
