@@ -12,11 +12,12 @@ template <class T>
 struct Rows {
     // max of x[0..n), NaN when any element is NaN; -inf for n == 0.
     T (*max)(const T* x, int64_t n);
-    // y = exp(x - shift), returns the sum of y (y may alias x).
-    T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+    // y = exp(x - shift), returns the sum of y (y may alias x). next: the run the caller reads after this one
+    // (n elements, or null), prefetched meanwhile.
+    T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift, const T* next);
     // The same for a finite shift at least as large as every x (the row maximum of a row without NaN):
     // arguments are <= 0, so the overflow and NaN handling of the general exponential is skipped.
-    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift);
+    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift, const T* next);
     // y = exp(x - shift[i]) and acc[i] += y (softmax over a non-last dimension).
     void (*exp_diff_acc)(const T* x, const T* shift, T* y, T* acc, int64_t n);
     // y = x * a + c (y may alias x). stream: y is part of an output too large to stay in cache, so it is
@@ -57,7 +58,7 @@ struct RowsGeneric {
             }
         return m;
     }
-    static T exp_shift_sum(const T* x, T* y, int64_t n, T shift) {
+    static T exp_shift_sum(const T* x, T* y, int64_t n, T shift, const T* /*next*/) {
         T s = 0;
         for (int64_t i = 0; i < n; ++i) s += (y[i] = std::exp(x[i] - shift));
         return s;
