@@ -91,8 +91,17 @@ internal static class Program
                 new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
                 new Flatten(), new Linear(64 * 7 * 7, 10)),
             new[] { cnnBatch, 1L, 28, 28 }, gpu, iters));
+        // The same step with the forward and the loss under float16 autocast (convolutions and the linear layer in float16).
+        results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} autocast f16 train step",
+            () => new Sequential(
+                new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(64 * 7 * 7, 10)),
+            new[] { cnnBatch, 1L, 28, 28 }, gpu, iters, autocast: DType.Float16));
         Memory.EmptyCache(gpu);
         results.AddRange(CnnLayers(cnnBatch, gpu, iters));
+        Memory.EmptyCache(gpu);
+        results.AddRange(ConvDtypes(quick ? 8 : 64, gpu, iters));
         Memory.EmptyCache(gpu);
 
         foreach (Result r in results)
@@ -101,8 +110,9 @@ internal static class Program
         return 0;
     }
 
-    // Steps per second of one forward, backward and optimizer step of the model on input (inputShape) and 10 classes.
-    private static Result TrainStep(string name, Func<Sequential> make, long[] inputShape, Device gpu, int iters)
+    // Steps per second of one forward, backward and optimizer step of the model on input (inputShape) and 10 classes;
+    // autocast: the forward and the loss run under CUDA autocast with that dtype.
+    private static Result TrainStep(string name, Func<Sequential> make, long[] inputShape, Device gpu, int iters, DType? autocast = null)
     {
         Tensor.ManualSeed(0);
         using Sequential model = make().To(gpu);
@@ -114,7 +124,9 @@ internal static class Program
         {
             using var scope = DisposeScope.Begin();
             opt.ZeroGrad();
-            Tensor loss = lossFn.Forward(model.Forward(x), y);
+            Tensor loss;
+            using (autocast is DType low ? Autocast.Enable(DeviceType.Cuda, low) : null)
+                loss = lossFn.Forward(model.Forward(x), y);
             loss.Backward();
             opt.Step();
         }, iters);
@@ -167,6 +179,30 @@ internal static class Program
                 ce.Forward(logits, target).Backward();
             }, iters);
             results.Add(new Result($"cnn b{batch} cross-entropy fwd+bwd", "calls/s", 1000 / both, both));
+        }
+        return results;
+    }
+
+    // One 3x3 convolution of a ResNet stage (64 -> 64 channels, 56x56), forward + backward (input and parameter
+    // gradients) with its input, weights and output gradient in each floating dtype.
+    private static List<Result> ConvDtypes(long batch, Device gpu, int iters)
+    {
+        var results = new List<Result>();
+        foreach ((string name, DType dt) in new[] { ("f32", DType.Float32), ("f16", DType.Float16), ("bf16", DType.BFloat16) })
+        {
+            Tensor.ManualSeed(0);
+            using Conv2d conv = new Conv2d(64, 64, 3, padding: 1).To(gpu, dt);
+            using Tensor x32 = Tensor.RandN(new[] { batch, 64L, 56, 56 }, DType.Float32, gpu);
+            using Tensor x = x32.To(dt).SetRequiresGrad();
+            using Tensor g = x32.To(dt);
+            double both = MedianMs(() =>
+            {
+                using var scope = DisposeScope.Begin();
+                conv.ZeroGrad();
+                x.Grad = null;
+                conv.Forward(x).Backward(g);
+            }, iters);
+            results.Add(new Result($"conv 64->64 3x3 56x56 b{batch} {name} fwd+bwd", "calls/s", 1000 / both, both));
         }
         return results;
     }

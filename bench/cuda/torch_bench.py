@@ -24,8 +24,9 @@ def median_ms(op, iters):
     return times[len(times) // 2]
 
 
-def train_step(name, make, input_shape, dev, iters):
-    """Steps per second of one forward, backward and SGD-momentum step (cross-entropy over 10 classes)."""
+def train_step(name, make, input_shape, dev, iters, autocast=None):
+    """Steps per second of one forward, backward and SGD-momentum step (cross-entropy over 10 classes);
+    autocast: the forward and the loss run under CUDA autocast with that dtype."""
     torch.manual_seed(0)
     model = make().to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -35,12 +36,33 @@ def train_step(name, make, input_shape, dev, iters):
 
     def step():
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
+        with torch.autocast("cuda", dtype=autocast or torch.float16, enabled=autocast is not None):
+            loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
 
     ms = median_ms(step, iters)
     return (name, "steps/s", 1000 / ms, ms)
+
+
+def conv_dtypes(batch, dev, iters):
+    """One 3x3 convolution of a ResNet stage (64 -> 64, 56x56), forward + backward, in each floating dtype."""
+    results = []
+    for name, dtype in (("f32", torch.float32), ("f16", torch.float16), ("bf16", torch.bfloat16)):
+        torch.manual_seed(0)
+        conv = torch.nn.Conv2d(64, 64, 3, padding=1).to(dev, dtype)
+        x32 = torch.randn(batch, 64, 56, 56, device=dev)
+        x = x32.to(dtype).requires_grad_()
+        g = x32.to(dtype)
+
+        def both():
+            conv.zero_grad(set_to_none=True)
+            x.grad = None
+            conv(x).backward(g)
+
+        ms = median_ms(both, iters)
+        results.append((f"conv 64->64 3x3 56x56 b{batch} {name} fwd+bwd", "calls/s", 1000 / ms, ms))
+    return results
 
 
 def cnn_layers(batch, dev, iters):
@@ -141,7 +163,15 @@ def main():
                                                     nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 7 * 7, 10)),
                               (cnn_batch, 1, 28, 28), dev, iters))
 
+    cnn = lambda: nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                                nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+                                nn.Flatten(), nn.Linear(64 * 7 * 7, 10))
+    results.append(train_step(f"cnn conv-bn-relu-pool x2 b{cnn_batch} autocast f16 train step", cnn, (cnn_batch, 1, 28, 28),
+                              dev, iters, autocast=torch.float16))
+
     results.extend(cnn_layers(cnn_batch, dev, iters))
+    torch.cuda.empty_cache()
+    results.extend(conv_dtypes(8 if quick else 64, dev, iters))
     torch.cuda.empty_cache()
 
     for case, unit, value, ms in results:
