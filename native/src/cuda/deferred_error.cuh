@@ -16,6 +16,7 @@
 // the smallest row-major position of the index, the same entry the CPU reports, whichever GPU
 // thread gets there first. Threads take a spin lock in the record to update it (error path only;
 // sm_70+ schedules diverged lanes independently, so a lane spinning on its warp's holder progresses).
+// Reporting clears the record: errors of later ops that ran before the report are dropped.
 #pragma once
 
 #include <cstdint>
