@@ -30,7 +30,7 @@ void batch_norm(const View& out, const View& save_mean, const View& save_invstd,
                     int64_t count = 0;
                     for (int64_t n = 0; n < N; ++n) {
                         T rmean, rvar;
-                        R.moments(xv + (n * C + c) * S, S, &rmean, &rvar);
+                        R.moments(xv + (n * C + c) * S, S, &rmean, &rvar, n + 1 < N ? xv + ((n + 1) * C + c) * S : nullptr);
                         if (S == 0) continue;
                         const double delta = double(rmean) - m;
                         const int64_t total = count + S;

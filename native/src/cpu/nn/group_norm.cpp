@@ -24,7 +24,7 @@ void group_norm(const View& out, const View& mean, const View& rstd, const View&
                 const int64_t n = t / groups, gi = t % groups;
                 const T* xb = xv + (n * C + gi * Cg) * S;
                 T mu, var;
-                R.moments(xb, Cg * S, &mu, &var);
+                R.moments(xb, Cg * S, &mu, &var, t + 1 < N * groups ? xb + Cg * S : nullptr);
                 const double rs = 1.0 / std::sqrt(double(var) + eps);
                 ptr<T>(mean)[t] = mu;
                 ptr<T>(rstd)[t] = static_cast<T>(rs);

@@ -12,21 +12,28 @@ template <class T>
 struct Rows {
     // max of x[0..n), NaN when any element is NaN; -inf for n == 0.
     T (*max)(const T* x, int64_t n);
-    // y = exp(x - shift), returns the sum of y (y may alias x).
-    T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+    // y = exp(x - shift), returns the sum of y (y may alias x). next: the run the caller reads after this one
+    // (n elements, or null), prefetched meanwhile.
+    T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift, const T* next);
     // The same for a finite shift at least as large as every x (the row maximum of a row without NaN):
     // arguments are <= 0, so the overflow and NaN handling of the general exponential is skipped.
-    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift);
+    T (*exp_below_sum)(const T* x, T* y, int64_t n, T shift, const T* next);
     // y = exp(x - shift[i]) and acc[i] += y (softmax over a non-last dimension).
     void (*exp_diff_acc)(const T* x, const T* shift, T* y, T* acc, int64_t n);
     // y = x * a + c (y may alias x). stream: y is part of an output too large to stay in cache, so it is
     // written with non-temporal stores (no read of y's lines before writing them; about a third less memory
-    // traffic). Callers that stream must not read y again in the same kernel.
+    // traffic). Callers that stream must not read y again in the same kernel, and call fence() once after
+    // their last streamed row.
     void (*affine)(const T* x, T* y, int64_t n, T a, T c, bool stream);
-    // mean and biased variance of x[0..n), two passes (x stays in cache).
-    void (*moments)(const T* x, int64_t n, T* mean, T* var);
+    // mean and biased variance of x[0..n), two passes (x stays in cache). next: the run the caller reads
+    // after this one (n elements, or null), prefetched during the second pass.
+    void (*moments)(const T* x, int64_t n, T* mean, T* var, const T* next);
     // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null); stream as for affine.
     void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool stream);
+    // Orders this thread's streamed stores before its later stores, so whoever learns that the task is done
+    // sees them. Once per task, not per row: a fence waits for the write-combining buffers to drain, and one
+    // per 4 KiB row cost about a third of layer_norm's time.
+    void (*fence)();
 };
 using RowsF32 = Rows<float>;
 
@@ -51,7 +58,7 @@ struct RowsGeneric {
             }
         return m;
     }
-    static T exp_shift_sum(const T* x, T* y, int64_t n, T shift) {
+    static T exp_shift_sum(const T* x, T* y, int64_t n, T shift, const T* /*next*/) {
         T s = 0;
         for (int64_t i = 0; i < n; ++i) s += (y[i] = std::exp(x[i] - shift));
         return s;
@@ -62,7 +69,7 @@ struct RowsGeneric {
     static void affine(const T* x, T* y, int64_t n, T a, T c, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) y[i] = x[i] * a + c;
     }
-    static void moments(const T* x, int64_t n, T* mean, T* var) {
+    static void moments(const T* x, int64_t n, T* mean, T* var, const T* /*next*/) {
         T s = 0;
         for (int64_t i = 0; i < n; ++i) s += x[i];
         const T m = n > 0 ? s / static_cast<T>(n) : T(0);
@@ -71,6 +78,7 @@ struct RowsGeneric {
         *mean = m;
         *var = n > 0 ? q / static_cast<T>(n) : T(0);
     }
+    static void fence() {}  // plain stores only
     static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) {
             T v = (x[i] - mean) * rstd;
@@ -84,7 +92,7 @@ struct RowsGeneric {
 template <class T>
 inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,          &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_shift_sum,
                                          &RowsGeneric<T>::exp_diff_acc, &RowsGeneric<T>::affine,        &RowsGeneric<T>::moments,
-                                         &RowsGeneric<T>::normalize};
+                                         &RowsGeneric<T>::normalize,    &RowsGeneric<T>::fence};
 
 // Outputs larger than this are streamed past the cache by the row kernels (see Rows::affine): about the
 // last-level cache of a few cores, beyond which the output would be evicted before anyone reads it.

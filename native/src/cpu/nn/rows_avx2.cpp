@@ -61,9 +61,16 @@ struct F32x8 {
         y = _mm256_blendv_ps(y, set1(INFINITY), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));              // huge -> inf
         return _mm256_blendv_ps(y, x, isnan(x));                                                 // NaN -> NaN
     }
-    // p * 2^k for k in the low bits of j (see RowsSimd::exp_below): an integer add to the exponent field.
-    static Reg add_exponent(Reg p, Reg j) {
-        return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), _mm256_slli_epi32(_mm256_castps_si256(j), 23)));
+    // 2^(k/8) for the integer k held in the low mantissa bits of j = k + 1.5 * 2^23 (see RowsSimd::exp_below),
+    // -1008 <= k <= 0: the table entry 2^((k mod 8) / 8) (vpermps reads the index from the low 3 bits) with
+    // floor(k/8) added to its exponent field. The magic number's bits are a multiple of 2^22, so shifting j's
+    // bits right by 3 gives floor(k/8) in the low bits, and the left shift by 23 drops everything above them.
+    static Reg exp2_split(Reg j) {
+        const Reg table = _mm256_setr_ps(0x1.000000p+0f, 0x1.172b84p+0f, 0x1.306fe0p+0f, 0x1.4bfdaep+0f, 0x1.6a09e6p+0f,
+                                         0x1.8ace54p+0f, 0x1.ae89fap+0f, 0x1.d5818ep+0f);
+        const __m256i bits = _mm256_castps_si256(j);
+        const Reg t = _mm256_permutevar8x32_ps(table, bits);
+        return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(t), _mm256_slli_epi32(_mm256_srli_epi32(bits, 3), 23)));
     }
     // y where x >= lo, else 0.
     static Reg zero_below(Reg y, Reg x, Reg lo) { return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), y); }

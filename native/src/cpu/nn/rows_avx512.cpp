@@ -61,9 +61,16 @@ struct F32x16 {
         y = _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), set1(INFINITY));
         return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
     }
-    // p * 2^k for k in the low bits of j (see RowsSimd::exp_below): an integer add to the exponent field.
-    static Reg add_exponent(Reg p, Reg j) {
-        return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p), _mm512_slli_epi32(_mm512_castps_si512(j), 23)));
+    // 2^(k/16) for the integer k held in the low mantissa bits of j = k + 1.5 * 2^23, as in F32x8::exp2_split
+    // with a 16-entry table (vpermps reads the index from the low 4 bits) and floor(k/16).
+    static Reg exp2_split(Reg j) {
+        const Reg table = _mm512_setr_ps(0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f,
+                                         0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f,
+                                         0x1.8ace54p+0f, 0x1.9c4918p+0f, 0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f,
+                                         0x1.ea4afap+0f);
+        const __m512i bits = _mm512_castps_si512(j);
+        const Reg t = _mm512_permutexvar_ps(bits, table);
+        return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(t), _mm512_slli_epi32(_mm512_srli_epi32(bits, 4), 23)));
     }
     // y where x >= lo, else 0.
     static Reg zero_below(Reg y, Reg x, Reg lo) { return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), y); }

@@ -30,16 +30,20 @@ struct RowsSimd {
         std::memcpy(y, buf, sizeof(float) * static_cast<size_t>(n));
     }
 
-    // The first pass over a row reads it from memory: prefetch this far ahead (into the next row
-    // when rows are contiguous), since the hardware prefetcher restarts at every 4 KiB page.
-    static constexpr int64_t kAhead = 512;
+    // Passes that compute a lot per element prefetch the caller's next run (`next`), so its reads from memory
+    // overlap this run's arithmetic instead of stalling the first pass over it: the hardware prefetcher
+    // restarts at every 4 KiB page, which is one row of 1024 floats.
+    static constexpr int kLineFloats = 64 / sizeof(float);
+    static void prefetch_lines(const float* next, int64_t i, int64_t len) {
+        if (next)
+            for (int64_t k = 0; k < len; k += kLineFloats) V::prefetch(next + i + k);
+    }
 
     static float max(const float* x, int64_t n) {
         const float ninf = -std::numeric_limits<float>::infinity();
         R m0 = V::set1(ninf), m1 = m0, nan = V::zero();
         int64_t i = 0;
         for (; i + 2 * W <= n; i += 2 * W) {
-            if ((i & 15) == 0) V::prefetch(x + i + kAhead);
             R a = V::loadu(x + i), b = V::loadu(x + i + W);
             m0 = V::max(m0, a), m1 = V::max(m1, b);
             nan = V::or_(nan, V::or_(V::isnan(a), V::isnan(b)));
@@ -59,26 +63,30 @@ struct RowsSimd {
     }
 
     // exp(x) for x <= 0 and not NaN (softmax after subtracting the row maximum), so nothing overflows and no
-    // NaN needs handling. n = round(x / ln 2) by the magic-number trick: one FMA adding 1.5 * 2^23 + 1 rounds
-    // x / ln 2 to an integer held (plus one) in the low mantissa bits, from where it shifts straight into the
-    // exponent field. r = x - n ln 2 (ln 2 in two parts), e^r by the same degree-6 polynomial as V::exp, then
-    // 2^(n+1) goes into the exponent bits and a final * 0.5 rounds results below FLT_MIN correctly (n + 1 >=
-    // -125 keeps the exponent addition in the normal range). Below -87.34 the result is 0.
+    // NaN needs handling. With k = round(x W / ln 2), e^x = 2^(k/W) e^r where r = x - k ln2 / W, |r| <= ln2 / 2W:
+    // - k by the magic-number trick: one FMA adding 1.5 * 2^23 leaves k in the low mantissa bits of j;
+    // - r with ln 2 / W in two parts (the high part has 9 significant bits, so k times it is exact);
+    // - e^r by a cubic, 1 + r + c2 r^2 + c3 r^3, fitted for least maximum relative error on that interval
+    //   (2.6e-8 for W = 8, 1.6e-9 for W = 16); its part after the 1 is kept apart, so the last step is
+    //   one FMA, 2^(k/W) + 2^(k/W) (e^r - 1), and nothing near 1 is rounded before it;
+    // - 2^(k/W) = 2^((k mod W) / W) 2^floor(k/W): the first factor from a W-entry table held in one register
+    //   and indexed by the low bits of j, the second added to that entry's exponent field (V::exp2_split).
+    // Seven multiply-adds where the degree-6 polynomial without the table took eleven: softmax is bound by them.
+    // Error: the rounded table entry, the cubic and the last FMA; at most 1.5 ulp (test_rows.cpp).
+    // Below -87.34 (where 2^floor(k/W) would leave the normal range) the result is 0; the final FMA rounds the
+    // few results just below FLT_MIN correctly.
     static R exp_below(R x) {
-        const R lo = V::set1(-87.3365479f), magic = V::set1(12582913.f);
+        static_assert(W == 8 || W == 16, "exp2_split tables exist for 8 and 16 lanes");
+        constexpr float c2 = W == 8 ? 0.50006443f : 0.50001615f, c3 = W == 8 ? 0.16667046f : 0.16666825f;
+        const R lo = V::set1(-87.3365479f), magic = V::set1(12582912.f);
         const R xc = V::max(x, lo);
-        const R j = V::fma(xc, V::set1(1.44269504088896341f), magic);
-        const R n = V::sub(j, magic);
-        R r = V::fma(n, V::set1(-0.693359375f), xc);
-        r = V::fma(n, V::set1(2.12194440e-4f), r);
-        R p = V::set1(1.9875691500e-4f);
-        p = V::fma(p, r, V::set1(1.3981999507e-3f));
-        p = V::fma(p, r, V::set1(8.3334519073e-3f));
-        p = V::fma(p, r, V::set1(4.1665795894e-2f));
-        p = V::fma(p, r, V::set1(1.6666665459e-1f));
-        p = V::fma(p, r, V::set1(5.0000001201e-1f));
-        p = V::fma(p, V::mul(r, r), V::add(r, V::set1(1.f)));
-        return V::zero_below(V::mul(V::add_exponent(p, j), V::set1(0.5f)), x, lo);
+        const R j = V::fma(xc, V::set1(1.44269504088896341f * W), magic);
+        const R k = V::sub(j, magic);
+        R r = V::fma(k, V::set1(-0.693359375f / W), xc);
+        r = V::fma(k, V::set1(2.12194440e-4f / W), r);
+        const R e = V::mul(V::fma(V::fma(V::set1(c3), r, V::set1(c2)), r, V::set1(1.f)), r);  // e^r - 1
+        const R scale = V::exp2_split(j);
+        return V::zero_below(V::fma(scale, e, scale), x, lo);
     }
 
     template <bool kBelow>
@@ -88,11 +96,12 @@ struct RowsSimd {
     }
 
     template <bool kBelow>
-    static float exp_sum_impl(const float* x, float* y, int64_t n, float shift) {
+    static float exp_sum_impl(const float* x, float* y, int64_t n, float shift, const float* next) {
         const R s = V::set1(shift);
         R acc0 = V::zero(), acc1 = V::zero();
         int64_t i = 0;
         for (; i + 2 * W <= n; i += 2 * W) {
+            prefetch_lines(next, i, 2 * W);
             R e0 = exp_of<kBelow>(V::sub(V::loadu(x + i), s)), e1 = exp_of<kBelow>(V::sub(V::loadu(x + i + W), s));
             V::storeu(y + i, e0), V::storeu(y + i + W, e1);
             acc0 = V::add(acc0, e0), acc1 = V::add(acc1, e1);
@@ -111,8 +120,12 @@ struct RowsSimd {
         return V::hsum(V::add(acc0, acc1));
     }
 
-    static float exp_shift_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<false>(x, y, n, shift); }
-    static float exp_below_sum(const float* x, float* y, int64_t n, float shift) { return exp_sum_impl<true>(x, y, n, shift); }
+    static float exp_shift_sum(const float* x, float* y, int64_t n, float shift, const float* next) {
+        return exp_sum_impl<false>(x, y, n, shift, next);
+    }
+    static float exp_below_sum(const float* x, float* y, int64_t n, float shift, const float* next) {
+        return exp_sum_impl<true>(x, y, n, shift, next);
+    }
 
     static void exp_diff_acc(const float* x, const float* shift, float* y, float* acc, int64_t n) {
         int64_t i = 0;
@@ -144,7 +157,7 @@ struct RowsSimd {
     }
 
     // Runs f(i, len, stream) over [0, n): a partial head up to y's stream alignment, whole vectors, a partial tail.
-    // f stores through put(); streamed stores are fenced before returning, so other threads see them.
+    // f stores through put(); the caller fences streamed stores (Rows::fence) once its whole task is written.
     template <class F>
     static void runs(float* y, int64_t n, bool stream, F&& f) {
         int64_t h = head(y, n, stream);
@@ -153,7 +166,6 @@ struct RowsSimd {
         int64_t i = h;
         for (; i + W <= n; i += W) f(i, W, stream);
         if (i < n) f(i, n - i, false);
-        if (stream) V::sfence();
     }
 
     static void affine(const float* x, float* y, int64_t n, float a, float c, bool stream) {
@@ -165,13 +177,12 @@ struct RowsSimd {
     }
 
     // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
-    // first pass, so the second one is bound by that latency, not by memory).
-    static void moments(const float* x, int64_t n, float* mean, float* var) {
+    // first pass, so the second one is bound by that latency, not by memory). The second pass prefetches the
+    // caller's next run (`next`, n elements, may be null), so its loads from memory overlap this arithmetic.
+    static void moments(const float* x, int64_t n, float* mean, float* var, const float* next) {
         R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
         int64_t i = 0;
         for (; i + 4 * W <= n; i += 4 * W) {
-            V::prefetch(x + i + kAhead);
-            V::prefetch(x + i + kAhead + 2 * W);
             s0 = V::add(s0, V::loadu(x + i)), s1 = V::add(s1, V::loadu(x + i + W));
             s2 = V::add(s2, V::loadu(x + i + 2 * W)), s3 = V::add(s3, V::loadu(x + i + 3 * W));
         }
@@ -181,6 +192,7 @@ struct RowsSimd {
         const R vm = V::set1(m);
         R q0 = V::zero(), q1 = V::zero(), q2 = V::zero(), q3 = V::zero();
         for (i = 0; i + 4 * W <= n; i += 4 * W) {
+            prefetch_lines(next, i, 4 * W);
             R d0 = V::sub(V::loadu(x + i), vm), d1 = V::sub(V::loadu(x + i + W), vm);
             R d2 = V::sub(V::loadu(x + i + 2 * W), vm), d3 = V::sub(V::loadu(x + i + 3 * W), vm);
             q0 = V::fma(d0, d0, q0), q1 = V::fma(d1, d1, q1), q2 = V::fma(d2, d2, q2), q3 = V::fma(d3, d3, q3);
@@ -197,21 +209,45 @@ struct RowsSimd {
         *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
     }
 
+    // The whole vectors of normalize, with the optional operands and the store kind fixed at compile time so the
+    // loop holds two FMAs per vector: y = (x * rstd - mean * rstd) * w + b.
+    template <bool kW, bool kB, bool kStream>
+    static void normalize_body(const float* x, float* y, int64_t begin, int64_t end, R vr, R vc, const float* w,
+                               const float* b) {
+        for (int64_t i = begin; i < end; i += W) {
+            R v = V::fma(V::loadu(x + i), vr, vc);
+            if constexpr (kW && kB) v = V::fma(v, V::loadu(w + i), V::loadu(b + i));
+            else if constexpr (kW) v = V::mul(v, V::loadu(w + i));
+            else if constexpr (kB) v = V::add(v, V::loadu(b + i));
+            if constexpr (kStream) V::stream(y + i, v);
+            else V::storeu(y + i, v);
+        }
+    }
+
     static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b,
                           bool stream) {
         const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
-        runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
-            const bool full = len == W;
-            R v = V::fma(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vr, vc);
-            if (w) v = V::mul(v, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
-            if (b) v = V::add(v, full ? V::loadu(b + i) : load_tail(b + i, len, 0.f));
-            if (full) put(y + i, v, st);
-            else store_tail(y + i, len, v);
-        });
+        auto partial = [&](int64_t i, int64_t len) {
+            R v = V::fma(load_tail(x + i, len, 0.f), vr, vc);
+            if (w) v = V::mul(v, load_tail(w + i, len, 0.f));
+            if (b) v = V::add(v, load_tail(b + i, len, 0.f));
+            store_tail(y + i, len, v);
+        };
+        int64_t h = head(y, n, stream);
+        if (h >= n) stream = false, h = 0;
+        if (h > 0) partial(0, h);
+        const int64_t body_end = h + (n - h) / W * W;
+        using Body = void (*)(const float*, float*, int64_t, int64_t, R, R, const float*, const float*);
+        static constexpr Body kBodies[8] = {
+            &normalize_body<false, false, false>, &normalize_body<false, false, true>, &normalize_body<false, true, false>,
+            &normalize_body<false, true, true>,   &normalize_body<true, false, false>, &normalize_body<true, false, true>,
+            &normalize_body<true, true, false>,   &normalize_body<true, true, true>};
+        kBodies[(w ? 4 : 0) + (b ? 2 : 0) + (stream ? 1 : 0)](x, y, h, body_end, vr, vc, w, b);
+        if (body_end < n) partial(body_end, n - body_end);
     }
 
     static constexpr RowsF32 table() {
-        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize};
+        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize, &V::sfence};
     }
 };
 

@@ -26,7 +26,8 @@ void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
             T* er = stream ? scratch.data() : yr;
             const T m = R.max(xr, n);
             // A finite maximum means no NaN or infinity in the row: every x - m is <= 0.
-            const T s = std::isfinite(m) ? R.exp_below_sum(xr, er, n, m) : R.exp_shift_sum(xr, er, n, m);
+            const T* next = r + 1 < outer ? xr + n : nullptr;
+            const T s = std::isfinite(m) ? R.exp_below_sum(xr, er, n, m, next) : R.exp_shift_sum(xr, er, n, m, next);
             // (x - max) - log(sum): subtracting the two separately keeps the precision of x - max.
             if (log) {
                 R.affine(xr, er, n, T(1), -m, false);
@@ -34,6 +35,7 @@ void softmax_rows(T* y, const T* x, int64_t outer, int64_t n, bool log) {
             }
             else R.affine(er, yr, n, T(1) / s, T(0), stream);
         }
+        if (stream) R.fence();
     });
 }
 
