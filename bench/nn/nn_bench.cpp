@@ -1,5 +1,6 @@
-// conv2d, softmax and layer_norm through Wick's ops layer against PyTorch (bench/nn/torch_peer.py,
-// run by this program in the same run) and against a plain copy of the same bytes.
+// conv2d, softmax and layer_norm (forward, and the backward kernels of the last two) through Wick's ops layer
+// against PyTorch (bench/nn/torch_peer.py, run by this program in the same run) and against a plain copy of
+// the same bytes.
 //
 //   bench/nn/run.sh [--threads 1] [--budget 1]     (writes artifacts/bench/nn.json)
 //
@@ -116,6 +117,9 @@ int main(int argc, char** argv) {
     const Conv2dParams p{{1, 1}, {1, 1}, {1, 1}, 1};
     TensorRef rowsT = randn(Shape{4096, 1024}, 4), g = randn(Shape{1024}, 5), beta = randn(Shape{1024}, 6);
     std::vector<float> dst(4096 * 1024);
+    // The backward kernels autograd calls, on the forward's saved results.
+    TensorRef grad = randn(Shape{4096, 1024}, 7), soft = softmax(rowsT, 1, false, nullptr);
+    const Tensors3 ln = layer_norm(rowsT, Shape{1024}, &g, &beta, 1e-5);
     for (int r = 0; r < rounds; ++r) {
         for (const auto& [name, ms] : run_peer(threads, budget)) {
             if (name.rfind("version ", 0) == 0) peer_version = name.substr(8);
@@ -126,6 +130,10 @@ int main(int argc, char** argv) {
         keep("memcpy", median_ms([&] { std::memcpy(dst.data(), rowsT->data(), rowsT->nbytes()); }, budget));
         keep("softmax", median_ms([&] { softmax(rowsT, 1, false, nullptr); }, budget));
         keep("layer_norm", median_ms([&] { layer_norm(rowsT, Shape{1024}, &g, &beta, 1e-5); }, budget));
+        keep("softmax backward", median_ms([&] { softmax_backward(grad, soft, 1, false); }, budget));
+        keep("layer_norm backward", median_ms([&] {
+            layer_norm_backward(grad, rowsT, Shape{1024}, ln.b, ln.c, &g, kGradInput | kGradWeight | kGradBias);
+        }, budget));
     }
     auto ms_of = [&](const std::string& name) {
         auto it = best.find(name);
@@ -143,6 +151,9 @@ int main(int argc, char** argv) {
     rows.push_back({"layer_norm 4096x1024", "GB/s", gbs(ln_ms), gbs(peer_ms("layer_norm 4096x1024")), true, "PyTorch"});
     rows.push_back({"softmax 4096x1024 vs Wick copy", "GB/s", gbs(sm_ms), gbs(copy_ms), true, "Wick clone (same bytes)"});
     rows.push_back({"layer_norm 4096x1024 vs Wick copy", "GB/s", gbs(ln_ms), gbs(copy_ms), true, "Wick clone (same bytes)"});
+    rows.push_back({"softmax backward 4096x1024", "ms", ms_of("softmax backward"), peer_ms("softmax backward 4096x1024"), false, "PyTorch"});
+    rows.push_back({"layer_norm backward 4096x1024", "ms", ms_of("layer_norm backward"), peer_ms("layer_norm backward 4096x1024"), false,
+                    "PyTorch"});
     rows.push_back({"copy 4096x1024: clone vs memcpy", "GB/s", gbs(copy_ms), gbs(memcpy_ms), true, "memcpy into an existing buffer"});
     rows.push_back({"copy 4096x1024: clone vs PyTorch", "GB/s", gbs(copy_ms), gbs(peer_ms("copy 4096x1024 (clone)")), true, "PyTorch clone"});
 

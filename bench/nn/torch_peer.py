@@ -49,6 +49,13 @@ def main():
         cases["softmax 4096x1024"] = lambda: torch.softmax(rows, 1)
         cases["layer_norm 4096x1024"] = lambda: torch.nn.functional.layer_norm(rows, (1024,), g, beta)
         cases["copy 4096x1024 (clone)"] = lambda: rows.clone()
+        # The backward kernels autograd calls, on the forward's saved results.
+        grad = torch.randn(4096, 1024)
+        soft = torch.softmax(rows, 1)
+        _, mean, rstd = torch.native_layer_norm(rows, (1024,), g, beta, 1e-5)
+        cases["softmax backward 4096x1024"] = lambda: torch._softmax_backward_data(grad, soft, 1, torch.float32)
+        cases["layer_norm backward 4096x1024"] = lambda: torch.ops.aten.native_layer_norm_backward(
+            grad, rows, (1024,), mean, rstd, g, beta, [True, True, True])
         for name, fn in cases.items():
             print(json.dumps({"case": name, "ms": median_ms(fn, budget)}), flush=True)
 

@@ -1320,6 +1320,35 @@ internal static unsafe partial class NativeMethods
     internal static partial wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int* allow);
 
     /// <summary>
+    /// Index checks on CUDA (index_select, gather, scatter, index_add/copy/fill/put, NLL targets,
+    /// embedding ids) do not make the host wait: the kernels skip a bad entry (a read gives 0, a write
+    /// is dropped) and record the first error of the device, and the next call where the host waits for
+    /// that device (wk_cuda_synchronize, wk_cuda_stream_synchronize, wk_cuda_event_synchronize, a copy to
+    /// the host such as wk_tensor_copy_to_host or wk_tensor_item, an op that reads a size back such as
+    /// masked_select) fails with WK_ERR_INDEX and the op's message, then works again.
+    /// With sync_checks on (initially: the environment variable WICK_CUDA_SYNC_CHECKS=1) each op checks
+    /// its indices first, waits, and fails itself with its output untouched, for debugging. Process-wide.
+    /// </summary>
+    // C: wk_status wk_cuda_set_sync_checks(int32_t on)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_set_sync_checks")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_set_sync_checks(int on);
+
+    // C: wk_status wk_cuda_get_sync_checks(int32_t* on)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_get_sync_checks")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_get_sync_checks(int* on);
+
+    /// <summary>
+    /// How many times the host has waited for a CUDA device (any device, any thread) since the process
+    /// started: to find hidden synchronisations, compare it before and after a piece of work.
+    /// </summary>
+    // C: wk_status wk_cuda_host_sync_count(int64_t* count)
+    [LibraryImport(LibraryName, EntryPoint = "wk_cuda_host_sync_count")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    internal static partial wk_status wk_cuda_host_sync_count(long* count);
+
+    /// <summary>
     /// A new stream that does not synchronize with the default stream.
     /// </summary>
     // C: wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out)

@@ -31,6 +31,49 @@ bool close(double got, double want, double rel, double abs_tol) {
     return std::fabs(got - want) <= abs_tol + rel * std::fabs(want);
 }
 
+// dot, softmax_grad (both forms) and norm_grad (with and without w, gx, gw, gb) of one ISA's float build
+// against the generic double ones on the same inputs, at float's tolerance for sums of n terms.
+void check_backward_rows(const nn::RowsF32& R, const std::vector<float>& x, const std::vector<float>& g, int64_t n) {
+    const auto& D = nn::kRowsGeneric<double>;
+    const std::vector<double> xd(x.begin(), x.end()), gd(g.begin(), g.end());
+    const std::vector<float> w = randoms(static_cast<size_t>(n), 7, 2.0);
+    const std::vector<double> wd(w.begin(), w.end());
+    const double tol = 2e-6 * std::sqrt(double(n));
+    EXPECT(close(R.dot(x.data(), g.data(), n), D.dot(xd.data(), gd.data(), n), tol, tol));
+    EXPECT(close(R.dot(x.data(), nullptr, n), D.dot(xd.data(), nullptr, n), tol, tol * 20));
+    // y: a softmax row (in (0, 1)) and a log-softmax row (<= 0).
+    std::vector<float> p(x.size()), lp(x.size());
+    for (int64_t i = 0; i < n; ++i) lp[i] = -std::fabs(x[i]) / 4, p[i] = std::exp(lp[i]);
+    for (bool log : {false, true}) {
+        const std::vector<float>& y = log ? lp : p;
+        const std::vector<double> yd(y.begin(), y.end());
+        const float s = R.dot(g.data(), log ? nullptr : y.data(), n);
+        std::vector<float> gx(x.size());
+        std::vector<double> gxd(x.size());
+        R.softmax_grad(g.data(), y.data(), gx.data(), n, s, log, 0);
+        D.softmax_grad(gd.data(), yd.data(), gxd.data(), n, double(s), log, 0);
+        bool ok = true;
+        for (int64_t i = 0; i < n; ++i) ok = ok && close(gx[i], gxd[i], 1e-6, 1e-6 * std::fabs(s));
+        EXPECT(ok);
+    }
+    const float mean = 0.3f, rstd = 0.7f;
+    for (bool with_w : {false, true})
+        for (bool with_gx : {false, true}) {
+            std::vector<float> gx(x.size()), gw(x.size(), 0.5f), gb(x.size(), -0.25f);
+            std::vector<double> gxd(x.size()), gwd(x.size(), 0.5), gbd(x.size(), -0.25);
+            R.norm_grad(x.data(), g.data(), with_w ? w.data() : nullptr, with_gx ? gx.data() : nullptr, gw.data(),
+                        with_gx ? gb.data() : nullptr, n, mean, rstd, 0);
+            D.norm_grad(xd.data(), gd.data(), with_w ? wd.data() : nullptr, with_gx ? gxd.data() : nullptr, gwd.data(),
+                        with_gx ? gbd.data() : nullptr, n, mean, rstd, 0);
+            bool ok = true;
+            for (int64_t i = 0; i < n; ++i) {
+                ok = ok && close(gw[i], gwd[i], 1e-6, 1e-5) && close(gb[i], with_gx ? gbd[i] : -0.25, 1e-6, 1e-6);
+                if (with_gx) ok = ok && close(gx[i], gxd[i], tol, tol * 20);
+            }
+            EXPECT(ok);
+        }
+}
+
 }  // namespace
 
 WICK_TEST(row_primitives_match_double_on_every_isa) {
@@ -66,6 +109,8 @@ WICK_TEST(row_primitives_match_double_on_every_isa) {
                 ok = ok && close(y[i], e, 3e-7, 1e-37) && close(acc[i], 1 + e, 3e-7, 1e-30);
             }
             EXPECT(ok);
+            // The backward primitives against the same formulas in double.
+            check_backward_rows(R, x, shift, n);
             float mean, var;
             // The prefetch of a following run is only a hint: the moments are the same with and without it.
             float mean_pf, var_pf;

@@ -204,6 +204,53 @@ public class NormTests
     }
 
     [Test]
+    public void LayerNormBackwardInFloat32MatchesTheFormulaInDouble([Values(false, true)] bool withWeight)
+    {
+        // 70 rows of 37: the weight and bias gradients are summed over three blocks of rows, the rows end in a tail.
+        const int M = 70, N = 37;
+        long[] shape = { M, N };
+        using var x = KernelRef.RandN(31, shape);
+        using var w = KernelRef.RandN(32, N);
+        using var b = KernelRef.RandN(33, N);
+        using var g = KernelRef.RandN(34, shape);
+        var (y, mean, rstd) = Functional.LayerNormWithStats(x, new long[] { N }, withWeight ? w : null, withWeight ? b : null);
+        using (y)
+        using (mean)
+        using (rstd)
+        {
+            double[] xv = KernelRef.Values(x), gv = KernelRef.Values(g), wv = KernelRef.Values(w);
+            double[] mv = KernelRef.Values(mean), rv = KernelRef.Values(rstd);
+            double[] egx = new double[M * N], egw = new double[N], egb = new double[N];
+            for (int r = 0; r < M; ++r)
+            {
+                double s1 = 0, s2 = 0;
+                for (int j = 0; j < N; ++j)
+                {
+                    double xhat = (xv[r * N + j] - mv[r]) * rv[r], d = gv[r * N + j] * (withWeight ? wv[j] : 1);
+                    s1 += d;
+                    s2 += d * xhat;
+                    egw[j] += gv[r * N + j] * xhat;
+                    egb[j] += gv[r * N + j];
+                }
+                for (int j = 0; j < N; ++j)
+                {
+                    double xhat = (xv[r * N + j] - mv[r]) * rv[r], d = gv[r * N + j] * (withWeight ? wv[j] : 1);
+                    egx[r * N + j] = rv[r] * (d - s1 / N - xhat * s2 / N);
+                }
+            }
+            var (gx, gw, gb) = Functional.LayerNormBackward(g, x, new long[] { N }, mean, rstd, withWeight ? w : null);
+            using (gx)
+            using (gw)
+            using (gb)
+            {
+                KernelRef.AssertClose(gx!, egx, shape, 1e-4, 1e-5, "input");
+                KernelRef.AssertClose(gw!, egw, new long[] { N }, 1e-5, 1e-5, "weight");
+                KernelRef.AssertClose(gb!, egb, new long[] { N }, 1e-5, 1e-5, "bias");
+            }
+        }
+    }
+
+    [Test]
     public void LayerNormRejectsAMismatchedNormalizedShape()
     {
         using var x = Tensor.Zeros(2, 4);

@@ -150,6 +150,29 @@ public class SoftmaxLossTests
     }
 
     [Test]
+    public void SoftmaxBackwardInFloat32MatchesTheFormulaInDouble([Values(false, true)] bool log, [Values(0, 1)] int dim)
+    {
+        // 6 x 37: along dim 1 the vectorised row kernel (37 = four 8-lane vectors and a tail), along dim 0 the column one.
+        long[] shape = { 6, 37 };
+        using var x = KernelRef.RandN(41, shape);
+        using var g = KernelRef.RandN(42, shape);
+        using var y = log ? Functional.LogSoftmax(x, dim) : Functional.Softmax(x, dim);
+        using var gx = log ? Functional.LogSoftmaxBackward(g, y, dim) : Functional.SoftmaxBackward(g, y, dim);
+        double[] yv = KernelRef.Values(y), gv = KernelRef.Values(g), expected = new double[yv.Length];
+        long rows = shape[0], cols = shape[1];
+        long lines = dim == 1 ? rows : cols, len = dim == 1 ? cols : rows;
+        for (long l = 0; l < lines; ++l)
+        {
+            long At(long k) => dim == 1 ? l * cols + k : k * cols + l;
+            double s = 0;
+            for (long k = 0; k < len; ++k) s += log ? gv[At(k)] : gv[At(k)] * yv[At(k)];
+            for (long k = 0; k < len; ++k)
+                expected[At(k)] = log ? gv[At(k)] - Math.Exp(yv[At(k)]) * s : yv[At(k)] * (gv[At(k)] - s);
+        }
+        KernelRef.AssertClose(gx, expected, shape, 1e-5, 2e-6, $"{(log ? "log_softmax" : "softmax")} backward dim {dim}");
+    }
+
+    [Test]
     public void SoftmaxBackwardRejectsMismatchedShapes()
     {
         using var y = Tensor.Zeros(2, 3);

@@ -107,6 +107,42 @@ public static unsafe class Cuda
         set => Ensure.Ok(NativeMethods.wk_cuda_set_allow_tf32(wk_tf32_scope.WK_TF32_CONVOLUTION, value ? 1 : 0));
     }
 
+    /// <summary>
+    /// Whether index checks on CUDA raise in the op itself. Off by default: <c>IndexSelect</c>, <c>Gather</c>,
+    /// <c>Scatter</c>, <c>IndexAdd</c>/<c>IndexCopy</c>/<c>IndexFill</c>, <c>x[idx]</c> reads and writes, NLL /
+    /// cross-entropy targets and embedding ids are checked on the GPU without waiting for it; a bad entry is
+    /// skipped (a read gives 0, a write is dropped) and the next call that waits for the device (<c>Item</c>,
+    /// <c>ToArray</c>, <c>Cpu()</c>, <see cref="Synchronize"/>, a stream or event <c>Synchronize</c>) throws the
+    /// <see cref="ArgumentOutOfRangeException"/> naming the op, the index, the dimension and the size. On, each
+    /// such op waits for its check and throws itself, leaving its output untouched (slower; for debugging, as
+    /// <c>CUDA_LAUNCH_BLOCKING=1</c>). Initially on when the environment variable <c>WICK_CUDA_SYNC_CHECKS=1</c>
+    /// is set. Process-wide.
+    /// </summary>
+    public static bool SynchronousChecks
+    {
+        get
+        {
+            int on;
+            Ensure.Ok(NativeMethods.wk_cuda_get_sync_checks(&on));
+            return on != 0;
+        }
+        set => Ensure.Ok(NativeMethods.wk_cuda_set_sync_checks(value ? 1 : 0));
+    }
+
+    /// <summary>
+    /// How many times the host has waited for a CUDA device since the process started (all devices and
+    /// threads): compare it before and after a piece of work to find hidden synchronisations.
+    /// </summary>
+    public static long HostSynchronizations
+    {
+        get
+        {
+            long count;
+            Ensure.Ok(NativeMethods.wk_cuda_host_sync_count(&count));
+            return count;
+        }
+    }
+
     private static bool GetAllowTF32(wk_tf32_scope scope)
     {
         int allow;

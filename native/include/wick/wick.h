@@ -808,6 +808,19 @@ typedef WK_ENUM(wk_tf32_scope) {
 } wk_tf32_scope;
 WK_API wk_status wk_cuda_set_allow_tf32(wk_tf32_scope scope, int32_t allow);
 WK_API wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int32_t* allow);
+/* Index checks on CUDA (index_select, gather, scatter, index_add/copy/fill/put, NLL targets,
+ * embedding ids) do not make the host wait: the kernels skip a bad entry (a read gives 0, a write
+ * is dropped) and record the first error of the device, and the next call where the host waits for
+ * that device (wk_cuda_synchronize, wk_cuda_stream_synchronize, wk_cuda_event_synchronize, a copy to
+ * the host such as wk_tensor_copy_to_host or wk_tensor_item, an op that reads a size back such as
+ * masked_select) fails with WK_ERR_INDEX and the op's message, then works again.
+ * With sync_checks on (initially: the environment variable WICK_CUDA_SYNC_CHECKS=1) each op checks
+ * its indices first, waits, and fails itself with its output untouched, for debugging. Process-wide. */
+WK_API wk_status wk_cuda_set_sync_checks(int32_t on);
+WK_API wk_status wk_cuda_get_sync_checks(int32_t* on);
+/* How many times the host has waited for a CUDA device (any device, any thread) since the process
+ * started: to find hidden synchronisations, compare it before and after a piece of work. */
+WK_API wk_status wk_cuda_host_sync_count(int64_t* count);
 
 /* A queue of GPU work. Each thread has a current stream per device (the device's default stream
  * until set); kernels and copies of that thread are queued on it. Refcounted. */

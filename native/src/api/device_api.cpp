@@ -130,6 +130,29 @@ WK_API wk_status wk_cuda_get_allow_tf32(wk_tf32_scope scope, int32_t* allow) {
     });
 }
 
+WK_API wk_status wk_cuda_set_sync_checks(int32_t on) {
+    return guard([&] {
+        const Backend& be = cuda_loaded("cuda_set_sync_checks");
+        check_backend(be, be.runtime->set_sync_checks(on != 0 ? 1 : 0));
+    });
+}
+
+WK_API wk_status wk_cuda_get_sync_checks(int32_t* on) {
+    return guard([&] {
+        auto& o = out_param(on, "cuda_get_sync_checks");
+        const Backend& be = cuda_loaded("cuda_get_sync_checks");
+        check_backend(be, be.runtime->get_sync_checks(&o));
+    });
+}
+
+WK_API wk_status wk_cuda_host_sync_count(int64_t* count) {
+    return guard([&] {
+        auto& c = out_param(count, "cuda_host_sync_count");
+        const Backend& be = cuda_loaded("cuda_host_sync_count");
+        check_backend(be, be.runtime->host_sync_count(&c));
+    });
+}
+
 WK_API wk_status wk_cuda_stream_create(int32_t device_index, wk_cuda_stream* out) {
     return guard([&] {
         auto& o = out_param(out, "cuda_stream_create");

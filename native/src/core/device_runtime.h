@@ -66,6 +66,13 @@ struct DeviceRuntime {
     // torch.backends.cudnn.allow_tf32); the scope is checked by the caller.
     wk_status (*set_allow_tf32)(wk_tf32_scope scope, int32_t allow);
     wk_status (*get_allow_tf32)(wk_tf32_scope scope, int32_t* allow);
+
+    // Index checks that wait for their result and fail in the op itself instead of at the next
+    // synchronisation (wk_cuda_set_sync_checks); process-wide.
+    wk_status (*set_sync_checks)(int32_t on);
+    wk_status (*get_sync_checks)(int32_t* on);
+    // How often the host has waited for a device since the process started.
+    wk_status (*host_sync_count)(int64_t* count);
 };
 
 }  // namespace wick

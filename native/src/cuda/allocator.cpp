@@ -60,6 +60,7 @@ void* DeviceAllocator::allocate(size_t nbytes, cudaStream_t stream) {
         b = new_segment(segment, stream, small);
         if (b == nullptr) {
             // Return what the cache holds to the driver and try once more.
+            note_host_wait();
             cudaError_t sync = cudaDeviceSynchronize();
             if (sync != cudaSuccess) throw_cuda(sync, "allocate (waiting for the device before releasing cached memory)");
             release_cached();
@@ -139,6 +140,7 @@ void DeviceAllocator::release_cached() {
 
 void DeviceAllocator::empty_cache() {
     std::lock_guard<std::mutex> lock(mu_);
+    note_host_wait();
     check_cuda(cudaDeviceSynchronize(), "EmptyCache (waiting for the device)");
     release_cached();
 }

@@ -97,6 +97,9 @@ const DeviceRuntime kRuntime = {
     guarded<&pinned_empty_cache_entry>,
     guarded<&set_allow_tf32>,
     guarded<&get_allow_tf32>,
+    guarded<&set_sync_checks_entry>,
+    guarded<&get_sync_checks>,
+    guarded<&host_sync_count>,
 };
 
 const Backend kCuda = {

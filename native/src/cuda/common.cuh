@@ -45,6 +45,12 @@ const DeviceInfo& device_info(int32_t device);
 // The thread's current stream on the active device.
 cudaStream_t current_stream();
 
+// Counts a wait of the host for the device (cudaStreamSynchronize, cudaDeviceSynchronize,
+// cudaEventSynchronize, a blocking copy): called beside every such call of the backend, so that
+// tests can prove a training step waits nowhere (wk_cuda_host_sync_count).
+void note_host_wait();
+int64_t host_wait_count();
+
 // ---------------------------------------------------------------------------------------------
 // Launching
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Index checks and parameter transfers shared by the indexing kernels (see index_common.cuh).
+// Index views and parameter transfers shared by the indexing kernels (see index_common.cuh).
 #include "cuda/index_common.cuh"
 
 #include <cstring>
@@ -10,17 +10,6 @@
 namespace wick::cuda {
 
 namespace kernels {
-
-// Records in *first the smallest row-major position of an entry outside [0, size).
-__global__ void __launch_bounds__(kThreads) find_bad_index(const int64_t* index, Strided<1> s, int64_t n, int64_t size,
-                                                           int32_t wrap, unsigned long long* first) {
-    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    int64_t off[1];
-    s.offsets(i, off);
-    const int64_t v = wrap_index(index[off[0]], size, wrap != 0);
-    if (v < 0 || v >= size) atomicMin(first, static_cast<unsigned long long>(i));
-}
 
 // Exclusive prefix sums of the tile counts of the compaction in scan.cuh (one block).
 __global__ void __launch_bounds__(kScanTileThreads) scan_tiles(int64_t* counts, int64_t ntiles) {
@@ -68,32 +57,6 @@ IndexView::IndexView(const View& index, const char* op)
     view_ = c;
 }
 
-void check_indices(const View& index, int64_t size, bool wrap, const char* op, int dim) {
-    const int64_t n = index.numel();
-    if (n == 0) return;
-    check(index.dtype == DType::I64, WK_ERR_INTERNAL, op, ": index check needs an int64 view");
-    DeviceBuffer first(sizeof(unsigned long long));
-    check_cuda(cudaMemsetAsync(first.as<void>(), 0xff, sizeof(unsigned long long), current_stream()),
-               "index check (cudaMemsetAsync)");
-    const View* views[1] = {&index};
-    const Strided<1> s = make_strided<1>(views);
-    launch_kernel(op, &kernels::find_bad_index, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
-                  reinterpret_cast<const int64_t*>(index.data), s, n, size, static_cast<int32_t>(wrap ? 1 : 0),
-                  first.as<unsigned long long>());
-    unsigned long long bad = 0;
-    download(&bad, first.as<void>(), sizeof(bad));
-    if (bad == ~0ull) return;
-    // The bad entry's value, for the message: its row-major position back to an element offset.
-    int64_t rem = static_cast<int64_t>(bad), offset = 0;
-    for (int d = index.ndim - 1; d >= 0; --d) {
-        offset += (rem % index.sizes[d]) * index.strides[d];
-        rem /= index.sizes[d];
-    }
-    int64_t value = 0;
-    download(&value, reinterpret_cast<const int64_t*>(index.data) + offset, sizeof(value));
-    fail(WK_ERR_INDEX, op, ": index ", value, " is out of bounds for dimension ", dim, " with size ", size);
-}
-
 void upload(void* device_dst, const void* host_src, size_t nbytes) {
     if (nbytes == 0) return;
     void* staging = pinned_allocate(nbytes);
@@ -108,6 +71,7 @@ void upload(void* device_dst, const void* host_src, size_t nbytes) {
         pinned_record_use(staging, stream);
     } catch (...) {
         // Without the event the block could be reused while the copy still reads it.
+        note_host_wait();
         cudaStreamSynchronize(stream);
         pinned_free(staging);
         throw;
@@ -119,7 +83,10 @@ void download(void* host_dst, const void* device_src, size_t nbytes) {
     if (nbytes == 0) return;
     cudaStream_t stream = current_stream();
     check_cuda(cudaMemcpyAsync(host_dst, device_src, nbytes, cudaMemcpyDeviceToHost, stream), "read back (cudaMemcpyAsync)");
+    DeferredErrorRead pending(active_device(), stream);
+    note_host_wait();
     check_cuda(cudaStreamSynchronize(stream), "read back (cudaStreamSynchronize)");
+    pending.raise_if_set();
 }
 
 }  // namespace wick::cuda

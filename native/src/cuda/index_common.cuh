@@ -1,20 +1,21 @@
 // Shared by the indexing, masking, rearranging and sorting kernels (index.cu, masked.cu,
-// index_map.cu, sort.cu): dispatch on element width for kernels that only move elements, index
-// tensors as int64 on the device, index checks that report the CPU's message, and small host <->
-// device transfers of kernel parameters.
+// index_map.cu, sort.cu) and the NLL and embedding kernels: dispatch on element width for kernels
+// that only move elements, index tensors as int64 on the device, the kernels' side of the index
+// checks, and small host <-> device transfers of kernel parameters.
 //
-// Index checks: an index out of range must be an error naming the op, the index and the
-// dimension (as on the CPU), never an out-of-bounds access, and a kernel that writes through an
-// index must leave its output untouched when one is bad. So every index view is checked by its own
-// kernel first (it records the first bad position), the host reads that one word back (a host
-// synchronisation, the price of the error message) and only then runs the kernel that reads or
-// writes through the index.
+// Index checks (deferred_error.cuh): an index out of range must be an error naming the op, the
+// index and the dimension (as on the CPU), never an out-of-bounds access, and must not cost a host
+// synchronisation. So each kernel that reads or writes through an index checks the entries it
+// uses (index_in_range): a bad one is skipped (a read gives 0, a write is dropped) and recorded in
+// the device's deferred error (report_bad_index), which the host raises at its next wait for the
+// device.
 #pragma once
 
 #include <cstdint>
 
 #include "cuda/buffer.cuh"
 #include "cuda/common.cuh"
+#include "cuda/deferred_error.cuh"
 
 namespace wick::cuda {
 
@@ -29,8 +30,6 @@ void dispatch_width(DType t, F&& fn) {
         default: fail(WK_ERR_INTERNAL, "no element width ", dtype_size(t));
     }
 }
-
-__device__ __forceinline__ int64_t wrap_index(int64_t v, int64_t size, bool wrap) { return wrap && v < 0 ? v + size : v; }
 
 // An element of `width` bytes as raw bits (kernels that move elements of any dtype).
 __device__ __forceinline__ uint64_t load_bits(const char* p, int32_t width) {
@@ -64,9 +63,40 @@ private:
     View view_;
 };
 
-// Fails with WK_ERR_INDEX (the CPU's message) when an entry of `index` (int64, any shape),
-// wrapped when `wrap` allows negative entries, lies outside [0, size). Waits for the device.
-void check_indices(const View& index, int64_t size, bool wrap, const char* op, int dim);
+// Records entry `position` (= `value`) of r's index as bad unless an earlier launch, or a smaller
+// position of the same launch, is recorded already.
+__device__ __forceinline__ void report_bad_index(const IndexReport& r, int64_t position, int64_t value) {
+    volatile DeferredError* e = r.record;
+    const unsigned long long pos = static_cast<unsigned long long>(position);
+    auto superseded = [&] {
+        return e->ready != 0 && (e->launch < r.launch || (e->launch == r.launch && e->position <= pos));
+    };
+    if (superseded()) return;  // the common case once one thread has reported: no lock
+    while (atomicCAS(&r.record->lock, 0u, 1u) != 0u) {
+    }
+    __threadfence();
+    if (!superseded()) {
+        e->kind = r.kind;
+        e->op = r.op;
+        e->dim = r.dim;
+        e->launch = r.launch;
+        e->position = pos;
+        e->value = value;
+        e->size = r.size;
+        e->extra = r.extra;
+        __threadfence();
+        e->ready = 1;
+    }
+    __threadfence();
+    atomicCAS(&r.record->lock, 1u, 0u);
+}
+
+// k = v, wrapped when `wrap` allows negative entries; false when k lies outside [0, size) (the
+// caller then reports v with report_bad_index and skips the entry).
+__device__ __forceinline__ bool index_in_range(int64_t v, int64_t size, bool wrap, int64_t& k) {
+    k = wrap && v < 0 ? v + size : v;
+    return k >= 0 && k < size;
+}
 
 // A view without dimension d.
 inline View drop_dim(const View& v, int d) {
@@ -101,7 +131,8 @@ inline bool is_innermost(const View& v, int d) {
 // are staged in pinned memory, which is reused only after the copy has run.
 void upload(void* device_dst, const void* host_src, size_t nbytes);
 
-// Copies nbytes of device memory to host memory and waits for it (and all work before it).
+// Copies nbytes of device memory to host memory and waits for it (and all work before it); a
+// pending deferred index error is raised then.
 void download(void* host_dst, const void* device_src, size_t nbytes);
 
 }  // namespace wick::cuda

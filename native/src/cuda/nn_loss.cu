@@ -1,9 +1,9 @@
 // Negative log-likelihood over input (N, C, S) log-probabilities and targets (N, S): loss =
 // -weight[t] * input[n, t, s], skipping ignore_index. The forward is one thread block that sums in
 // double (as the CPU does) and writes the per-element losses on the way; the backward writes each
-// target's gradient from one thread. Targets are checked first (an out-of-range class is the
-// CPU's WK_ERR_INDEX error): that check reads one word back, a host synchronisation.
-#include "cuda/buffer.cuh"
+// target's gradient from one thread. Both check the targets they read (an out-of-range class is
+// the CPU's WK_ERR_INDEX error): a bad one counts as ignored and is reported to the device's
+// deferred error (deferred_error.cuh), raised at the next host synchronisation.
 #include "cuda/index_common.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
@@ -12,26 +12,26 @@ namespace wick::cuda {
 
 namespace kernels {
 
-// first = the smallest position whose target is neither ignore_index nor in [0, classes).
-__global__ void __launch_bounds__(kThreads)
-    find_bad_target(const int64_t* target, int64_t n, int64_t classes, int64_t ignore_index, unsigned long long* first) {
-    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    const int64_t t = target[i];
-    if (t != ignore_index && (t < 0 || t >= classes)) atomicMin(first, static_cast<unsigned long long>(i));
+// True when target t (at position i) is used: neither ignore_index nor out of range (reported).
+__device__ __forceinline__ bool target_used(const IndexReport& r, int64_t i, int64_t t, int64_t ignore_index) {
+    if (t == ignore_index) return false;
+    int64_t k;
+    if (index_in_range(t, r.size, false, k)) return true;
+    report_bad_index(r, i, t);
+    return false;
 }
 
 // One block. loss: (N, S) when per_element, else 0-d (sum, or the weighted mean); total_weight 0-d.
 template <class T>
 __global__ void __launch_bounds__(kThreads)
     nll_loss_block(T* loss, T* total_weight, const T* input, const int64_t* target, const T* weight, int64_t N,
-                   int64_t C, int64_t S, int32_t reduction, int64_t ignore_index) {
+                   int64_t C, int64_t S, int32_t reduction, int64_t ignore_index, IndexReport r) {
     __shared__ double slots[kThreads];
     double sum = 0, wsum = 0;
     for (int64_t i = threadIdx.x; i < N * S; i += blockDim.x) {
         const int64_t n = i / S, s = i - n * S, t = target[i];
         double l = 0, wt = 0;
-        if (t != ignore_index) {
+        if (target_used(r, i, t, ignore_index)) {
             wt = weight != nullptr ? static_cast<double>(weight[t]) : 1.0;
             l = -wt * static_cast<double>(input[(n * C + t) * S + s]);
         }
@@ -53,11 +53,11 @@ template <class T>
 __global__ void __launch_bounds__(kThreads)
     nll_loss_backward_kernel(T* grad_input, const T* grad_loss, const int64_t* target, const T* weight,
                              const T* total_weight, int64_t N, int64_t C, int64_t S, int32_t reduction,
-                             int64_t ignore_index) {
+                             int64_t ignore_index, IndexReport r) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= N * S) return;
     const int64_t n = i / S, s = i - n * S, t = target[i];
-    if (t == ignore_index) return;
+    if (!target_used(r, i, t, ignore_index)) return;
     const T g = reduction == WK_REDUCTION_NONE ? grad_loss[i]
                 : reduction == WK_REDUCTION_MEAN ? grad_loss[0] / *total_weight
                                                  : grad_loss[0];
@@ -68,21 +68,12 @@ __global__ void __launch_bounds__(kThreads)
 
 namespace {
 
-void check_targets(const View& target, int64_t classes, int64_t ignore_index, const char* op) {
-    const int64_t n = target.numel();
-    if (n == 0) return;
-    DeviceBuffer first(sizeof(unsigned long long));
-    check_cuda(cudaMemsetAsync(first.as<void>(), 0xff, sizeof(unsigned long long), current_stream()),
-               "target check (cudaMemsetAsync)");
-    launch_kernel(op, &kernels::find_bad_target, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
-                  data_of<const int64_t>(target), n, classes, ignore_index, first.as<unsigned long long>());
-    unsigned long long bad = 0;
-    download(&bad, first.as<void>(), sizeof(bad));
-    if (bad == ~0ull) return;
-    int64_t t = 0;
-    download(&t, data_of<const int64_t>(target) + bad, sizeof(t));
-    fail(WK_ERR_INDEX, "nll_loss: target ", t, " is out of bounds for ", classes, " classes (expected 0 to ", classes - 1,
-         ", or ignore_index ", ignore_index, ")");
+// The report for target (N, S) of `classes` classes; in synchronous mode (or when the kernel
+// does not run: `fused` false) the targets are checked by a kernel of their own first.
+IndexReport check_targets(const View& target, int64_t classes, int64_t ignore_index, bool fused) {
+    const IndexReport r = index_report(BadIndexKind::Target, "nll_loss", 1, classes, ignore_index);
+    check_index_entries(target, r, false, true, ignore_index, fused);
+    return r;
 }
 
 }  // namespace
@@ -92,12 +83,12 @@ void nll_loss(const View& loss, const View& total_weight, const View& input, con
     const char* op = "nll_loss";
     const int64_t N = input.sizes[0], C = input.sizes[1], S = input.sizes[2];
     check(target.dtype == DType::I64, WK_ERR_DTYPE, op, ": the CUDA kernel takes int64 targets, got ", dtype_name(target.dtype));
-    check_targets(target, C, ignore_index, op);
+    const IndexReport r = check_targets(target, C, ignore_index, true);
     dispatch_f32_f64(input.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::nll_loss_block<T>, dim3(1), dim3(block_threads(N * S)), data_of<T>(loss),
                       data_of<T>(total_weight), data_of<const T>(input), data_of<const int64_t>(target),
-                      data_of<const T>(weight), N, C, S, reduction, ignore_index);
+                      data_of<const T>(weight), N, C, S, reduction, ignore_index, r);
     });
 }
 
@@ -106,8 +97,8 @@ void nll_loss_backward(const View& grad_input, const View& grad_loss, const View
     const char* op = "nll_loss_backward";
     const int64_t N = grad_input.sizes[0], C = grad_input.sizes[1], S = grad_input.sizes[2];
     check(target.dtype == DType::I64, WK_ERR_DTYPE, op, ": the CUDA kernel takes int64 targets, got ", dtype_name(target.dtype));
-    check_targets(target, C, ignore_index, "nll_loss");
     const int64_t total = N * C * S;
+    const IndexReport r = check_targets(target, C, ignore_index, total > 0);
     if (total == 0) return;
     check_cuda(cudaMemsetAsync(grad_input.data, 0, static_cast<size_t>(total) * dtype_size(grad_input.dtype),
                                current_stream()),
@@ -117,7 +108,7 @@ void nll_loss_backward(const View& grad_input, const View& grad_loss, const View
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::nll_loss_backward_kernel<T>, grid_1d(ceil_div(N * S, kThreads), op), dim3(kThreads),
                       data_of<T>(grad_input), data_of<const T>(grad_loss), data_of<const int64_t>(target),
-                      data_of<const T>(weight), data_of<const T>(total_weight), N, C, S, reduction, ignore_index);
+                      data_of<const T>(weight), data_of<const T>(total_weight), N, C, S, reduction, ignore_index, r);
     });
 }
 

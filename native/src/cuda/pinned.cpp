@@ -64,6 +64,7 @@ void release_free(PinnedCache& c) {
     for (auto it = c.free_blocks.begin(); it != c.free_blocks.end();) {
         PinnedBlock* b = it->second;
         for (cudaEvent_t e : b->events) {
+            note_host_wait();
             if (cudaEventSynchronize(e) != cudaSuccess) cudaGetLastError();
             cudaEventDestroy(e);
         }

@@ -10,6 +10,7 @@
 
 #include "cuda/allocator.cuh"
 #include "cuda/common.cuh"
+#include "cuda/deferred_error.cuh"
 #include "cuda/pinned.cuh"
 
 namespace wick::cuda {
@@ -70,6 +71,8 @@ void check_device(int32_t device, const char* what) {
 // Per wk_tf32_scope: matrix products off, convolutions on (PyTorch's defaults).
 std::atomic<int32_t> g_allow_tf32[WK_TF32_SCOPE_COUNT] = {0, 1};
 
+std::atomic<int64_t> g_host_waits{0};
+
 }  // namespace
 
 int32_t device_count_or_zero() { return counted().count; }
@@ -127,11 +130,20 @@ void memory_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes) {
     *total_bytes = static_cast<int64_t>(t);
 }
 
+void note_host_wait() { g_host_waits.fetch_add(1, std::memory_order_relaxed); }
+int64_t host_wait_count() { return g_host_waits.load(std::memory_order_relaxed); }
+
 void synchronize(int32_t device) {
     check_device(device, "synchronize");
     ensure_device(device);
+    note_host_wait();
     check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+    raise_deferred_error(device);
 }
+
+void set_sync_checks_entry(int32_t on) { set_sync_checks(on != 0); }
+void get_sync_checks(int32_t* on) { *on = sync_checks() ? 1 : 0; }
+void host_sync_count(int64_t* count) { *count = host_wait_count(); }
 
 void set_allow_tf32(wk_tf32_scope scope, int32_t allow) { g_allow_tf32[scope].store(allow != 0 ? 1 : 0); }
 void get_allow_tf32(wk_tf32_scope scope, int32_t* allow) { *allow = g_allow_tf32[scope].load(); }
@@ -249,6 +261,7 @@ void stream_release(void* stream) {
     // Blocks freed by work on this stream stay keyed by its handle in the allocator; waiting here
     // means a later stream that gets the same handle cannot reuse them while that work still runs.
     ensure_device(s->device);
+    note_host_wait();
     cudaError_t e1 = cudaStreamSynchronize(s->handle);
     cudaError_t e2 = cudaStreamDestroy(s->handle);
     delete s;
@@ -279,7 +292,10 @@ void stream_device(void* stream, int32_t* device) { *device = as_stream(stream, 
 void stream_synchronize(void* stream) {
     Stream* s = as_stream(stream, "stream_synchronize");
     ensure_device(s->device);
+    DeferredErrorRead pending(s->device, s->handle);
+    note_host_wait();
     check_cuda(cudaStreamSynchronize(s->handle), "cudaStreamSynchronize");
+    pending.raise_if_set();
 }
 
 void stream_query(void* stream, int32_t* done) {
@@ -344,7 +360,9 @@ void event_record(void* event, void* stream) {
 void event_synchronize(void* event) {
     Event* e = as_event(event, "event_synchronize");
     ensure_device(e->device);
+    note_host_wait();
     check_cuda(cudaEventSynchronize(e->handle), "cudaEventSynchronize");
+    raise_deferred_error(e->device);
 }
 
 void event_query(void* event, int32_t* done) {
@@ -397,7 +415,10 @@ void copy_to_host(int32_t device, void* host_dst, const void* device_src, size_t
     ensure_device(device);
     cudaStream_t s = current_of(device)->handle;
     check_cuda(cudaMemcpyAsync(host_dst, device_src, nbytes, cudaMemcpyDeviceToHost, s), "copy to host (cudaMemcpyAsync)");
+    DeferredErrorRead pending(device, s);
+    note_host_wait();
     check_cuda(cudaStreamSynchronize(s), "copy to host (cudaStreamSynchronize)");
+    pending.raise_if_set();
 }
 
 void copy_from_host(int32_t device, void* device_dst, const void* host_src, size_t nbytes) {
@@ -406,6 +427,7 @@ void copy_from_host(int32_t device, void* device_dst, const void* host_src, size
     check_cuda(cudaMemcpyAsync(device_dst, host_src, nbytes, cudaMemcpyHostToDevice, s),
                "copy from host (cudaMemcpyAsync)");
     // The caller may reuse or free the source as soon as this returns.
+    note_host_wait();
     check_cuda(cudaStreamSynchronize(s), "copy from host (cudaStreamSynchronize)");
 }
 

@@ -16,7 +16,13 @@ void device_count(int32_t* out);
 void activate(int32_t device);
 void properties(int32_t device, DeviceProperties* out);
 void memory_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes);
+// Waits for the device; raises a pending deferred index error (deferred_error.cuh), as do
+// stream_synchronize, event_synchronize and copy_to_host.
 void synchronize(int32_t device);
+// Synchronous index checks (deferred_error.cuh) and the count of host waits (note_host_wait).
+void set_sync_checks_entry(int32_t on);
+void get_sync_checks(int32_t* on);
+void host_sync_count(int64_t* count);
 
 void stream_create(int32_t device, void** out);
 void stream_default(int32_t device, void** out);

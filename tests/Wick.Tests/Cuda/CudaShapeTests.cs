@@ -309,6 +309,10 @@ public class CudaShapeTests
         Same("Stack", on => Tensor.Stack(new[] { on(a), on(a).Neg() }, 1));
     }
 
+    /// <summary>
+    /// The CPU, and CUDA in synchronous mode (<see cref="Wick.Cuda.SynchronousChecks"/>), check indices before
+    /// writing; the default deferred mode is covered by <see cref="CudaIndexErrorTests"/>.
+    /// </summary>
     [Test]
     public void A_bad_index_raises_the_cpu_error_and_leaves_the_target_unchanged()
     {
@@ -316,22 +320,32 @@ public class CudaShapeTests
         using var scope = DisposeScope.Begin();
         Tensor x = Values(26, new long[] { 4, 5 }, DType.Float32);
         Tensor bad = Tensor.FromArray(new long[,] { { 0, 1, 2, 3, 1 }, { 1, 9, 0, 7, 4 } });
-        foreach (Device device in new[] { Device.Cpu, Gpu })
+        Wick.Cuda.SynchronousChecks = true;
+        try
         {
-            Tensor xd = x.To(device), idx = bad.To(device);
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.Gather(0, idx))!;
-            Assert.That(e.Message, Does.Contain("gather: index 9 is out of bounds for dimension 0 with size 4"), $"{device}");
-            Tensor before = xd.Clone();
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.ScatterAddInPlace(0, idx, xd))!;
-            Assert.That(e.Message, Does.Contain("scatter_add: index 9 is out of bounds for dimension 0 with size 4"), $"{device}");
-            AssertEqualValues(xd, before, $"ScatterAddInPlace left the tensor unchanged on {device}");
-            Tensor rows = Tensor.FromArray(new long[] { 1, -5 }).To(device);
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.IndexSelect(0, rows))!;
-            Assert.That(e.Message, Does.Contain("index_select: index -5 is out of bounds for dimension 0 with size 4"), $"{device}");
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.IndexPutInPlace(new TensorIndex[] { rows }, Tensor.Scalar(1.0).To(device)))!;
-            Assert.That(e.Message, Does.Contain("index -5 is out of bounds for dimension 0 with size 4"), $"{device}");
-            AssertEqualValues(xd, before, $"x[idx] = v left the tensor unchanged on {device}");
+            foreach (Device device in new[] { Device.Cpu, Gpu }) BadIndexRaisesAndLeavesTarget(x, bad, device);
         }
+        finally
+        {
+            Wick.Cuda.SynchronousChecks = false;
+        }
+    }
+
+    private static void BadIndexRaisesAndLeavesTarget(Tensor x, Tensor bad, Device device)
+    {
+        Tensor xd = x.To(device), idx = bad.To(device);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.Gather(0, idx))!;
+        Assert.That(e.Message, Does.Contain("gather: index 9 is out of bounds for dimension 0 with size 4"), $"{device}");
+        Tensor before = xd.Clone();
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.ScatterAddInPlace(0, idx, xd))!;
+        Assert.That(e.Message, Does.Contain("scatter_add: index 9 is out of bounds for dimension 0 with size 4"), $"{device}");
+        AssertEqualValues(xd, before, $"ScatterAddInPlace left the tensor unchanged on {device}");
+        Tensor rows = Tensor.FromArray(new long[] { 1, -5 }).To(device);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.IndexSelect(0, rows))!;
+        Assert.That(e.Message, Does.Contain("index_select: index -5 is out of bounds for dimension 0 with size 4"), $"{device}");
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => xd.IndexPutInPlace(new TensorIndex[] { rows }, Tensor.Scalar(1.0).To(device)))!;
+        Assert.That(e.Message, Does.Contain("index -5 is out of bounds for dimension 0 with size 4"), $"{device}");
+        AssertEqualValues(xd, before, $"x[idx] = v left the tensor unchanged on {device}");
     }
 
     private static void AssertEqualValues(Tensor actual, Tensor expected, string what)

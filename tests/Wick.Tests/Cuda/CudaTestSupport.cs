@@ -47,6 +47,33 @@ internal static class CudaTestSupport
         return d.To(dtype);
     }
 
+    /// <summary>What a deferred index error's message adds: that an earlier op raised it.</summary>
+    public const string DeferredNote = "reported at the next synchronisation";
+
+    /// <summary>
+    /// Asserts that <paramref name="op"/> on the GPU fails with an index error containing <paramref name="message"/> in
+    /// both check modes: by default the op returns and the next synchronisation (<see cref="Wick.Cuda.Synchronize"/>)
+    /// throws, saying so; with <see cref="Wick.Cuda.SynchronousChecks"/> the op itself throws, without that note.
+    /// </summary>
+    public static void AssertIndexErrorInBothModes(Func<Tensor> op, string message)
+    {
+        Assert.That(Wick.Cuda.SynchronousChecks, Is.False, "the tests start in the default (deferred) mode");
+        Assert.DoesNotThrow(() => op(), "deferred mode: the op itself does not wait for its index check");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Wick.Cuda.Synchronize())!;
+        Assert.That(e.Message, Does.Contain(message).And.Contain(DeferredNote), "deferred mode");
+        Assert.DoesNotThrow(() => Wick.Cuda.Synchronize(), "the error is cleared once reported");
+        Wick.Cuda.SynchronousChecks = true;
+        try
+        {
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => op())!;
+            Assert.That(e.Message, Does.Contain(message).And.Not.Contain(DeferredNote), "synchronous mode");
+        }
+        finally
+        {
+            Wick.Cuda.SynchronousChecks = false;
+        }
+    }
+
     /// <summary>The tensor's values as doubles (row-major), through the CPU.</summary>
     public static double[] AsDoubles(Tensor t)
     {

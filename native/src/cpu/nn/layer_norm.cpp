@@ -44,50 +44,32 @@ void layer_norm_backward(const View& grad_x, const View& grad_weight, const View
         const T* g = ptr<const T>(grad_out);
         const T* w = weight.data ? ptr<const T>(weight) : nullptr;
         const bool want_wb = grad_weight.data || grad_bias.data;
+        const Rows<T>& R = rows<T>();
         constexpr int64_t kBlock = 32;  // rows per partial sum of the weight / bias gradients
         const int64_t blocks = (M + kBlock - 1) / kBlock;
-        std::vector<double> part(want_wb ? static_cast<size_t>(blocks * 2 * N) : 0);
+        // Per block of rows: the partial weight gradient (N) then the partial bias gradient (N).
+        std::vector<T> part(want_wb ? static_cast<size_t>(blocks * 2 * N) : 0);
         parallel_for(blocks, grain_for(4 * N * kBlock), [&](int64_t begin, int64_t end) {
-            std::vector<double> dx(static_cast<size_t>(N));
             for (int64_t blk = begin; blk < end; ++blk) {
-                double* pw = want_wb ? part.data() + blk * 2 * N : nullptr;
-                if (pw) std::fill(pw, pw + 2 * N, 0.0);
-                for (int64_t r = blk * kBlock; r < std::min(M, (blk + 1) * kBlock); ++r) {
-                    const T* xr = xv + r * N;
-                    const T* gr = g + r * N;
-                    const double mu = double(ptr<const T>(mean)[r]), rs = double(ptr<const T>(rstd)[r]);
-                    // dxhat = g * w;  gx = rs * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
-                    double s1 = 0, s2 = 0;
-                    for (int64_t j = 0; j < N; ++j) {
-                        const double xhat = (double(xr[j]) - mu) * rs;
-                        const double d = double(gr[j]) * (w ? double(w[j]) : 1.0);
-                        dx[j] = d;
-                        s1 += d;
-                        s2 += d * xhat;
-                        if (pw) {
-                            pw[j] += double(gr[j]) * xhat;
-                            pw[N + j] += double(gr[j]);
-                        }
-                    }
-                    if (!grad_x.data) continue;
-                    T* out = ptr<T>(grad_x) + r * N;
-                    const double m1 = s1 / double(N), m2 = s2 / double(N);
-                    for (int64_t j = 0; j < N; ++j) {
-                        const double xhat = (double(xr[j]) - mu) * rs;
-                        out[j] = static_cast<T>(rs * (dx[j] - m1 - xhat * m2));
-                    }
-                }
+                T* pw = want_wb ? part.data() + blk * 2 * N : nullptr;
+                if (pw) std::fill(pw, pw + 2 * N, T(0));
+                for (int64_t r = blk * kBlock; r < std::min(M, (blk + 1) * kBlock); ++r)
+                    R.norm_grad(xv + r * N, g + r * N, w, grad_x.data ? ptr<T>(grad_x) + r * N : nullptr,
+                                grad_weight.data ? pw : nullptr, grad_bias.data ? pw + N : nullptr, N,
+                                ptr<const T>(mean)[r], ptr<const T>(rstd)[r], r + 1 < M ? N : 0);
             }
         });
         if (!want_wb) return;
+        // The blocks' partial sums in block order, in double, a whole block row at a time (a column at a time
+        // would stride by 2N, which puts every partial of a column into the same L1 set).
+        std::vector<double> total(static_cast<size_t>(2 * N), 0.0);
+        for (int64_t blk = 0; blk < blocks; ++blk) {
+            const T* pw = part.data() + blk * 2 * N;
+            for (int64_t j = 0; j < 2 * N; ++j) total[j] += double(pw[j]);
+        }
         for (int64_t j = 0; j < N; ++j) {
-            double sw = 0, sb = 0;
-            for (int64_t blk = 0; blk < blocks; ++blk) {
-                sw += part[blk * 2 * N + j];
-                sb += part[blk * 2 * N + N + j];
-            }
-            if (grad_weight.data) ptr<T>(grad_weight)[j] = static_cast<T>(sw);
-            if (grad_bias.data) ptr<T>(grad_bias)[j] = static_cast<T>(sb);
+            if (grad_weight.data) ptr<T>(grad_weight)[j] = static_cast<T>(total[j]);
+            if (grad_bias.data) ptr<T>(grad_bias)[j] = static_cast<T>(total[N + j]);
         }
     });
 }

@@ -30,6 +30,17 @@ struct Rows {
     void (*moments)(const T* x, int64_t n, T* mean, T* var, const T* next);
     // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null); stream as for affine.
     void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool stream);
+    // sum of a[i] b[i] over [0, n); b null: sum of a.
+    T (*dot)(const T* a, const T* b, int64_t n);
+    // Softmax backward of one row: gx = y (g - s) with s = dot(g, y), or for log-softmax gx = g - exp(y) s
+    // with s = sum of g (gx may alias g). next: the offset in elements from this row of g and y to the
+    // caller's next one (0: none), prefetched meanwhile.
+    void (*softmax_grad)(const T* g, const T* y, T* gx, int64_t n, T s, bool log, int64_t next);
+    // Layer-norm backward of one row of n elements, with xhat = (x - mean) rstd and d = g w (w null: 1):
+    //   gx = rstd (d - mean(d) - xhat mean(d xhat))   (gx null: skipped)
+    //   gw += g xhat, gb += g                          (either null: skipped)
+    // next: as for softmax_grad, for x and g.
+    void (*norm_grad)(const T* x, const T* g, const T* w, T* gx, T* gw, T* gb, int64_t n, T mean, T rstd, int64_t next);
     // Orders this thread's streamed stores before its later stores, so whoever learns that the task is done
     // sees them. Once per task, not per row: a fence waits for the write-combining buffers to drain, and one
     // per 4 KiB row cost about a third of layer_norm's time.
@@ -78,6 +89,31 @@ struct RowsGeneric {
         *mean = m;
         *var = n > 0 ? q / static_cast<T>(n) : T(0);
     }
+    static T dot(const T* a, const T* b, int64_t n) {
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += b ? a[i] * b[i] : a[i];
+        return s;
+    }
+    static void softmax_grad(const T* g, const T* y, T* gx, int64_t n, T s, bool log, int64_t /*next*/) {
+        for (int64_t i = 0; i < n; ++i) gx[i] = log ? g[i] - std::exp(y[i]) * s : y[i] * (g[i] - s);
+    }
+    static void norm_grad(const T* x, const T* g, const T* w, T* gx, T* gw, T* gb, int64_t n, T mean, T rstd,
+                          int64_t /*next*/) {
+        T s1 = 0, s2 = 0;
+        for (int64_t i = 0; i < n; ++i) {
+            const T xhat = (x[i] - mean) * rstd, d = w ? g[i] * w[i] : g[i];
+            s1 += d;
+            s2 += d * xhat;
+            if (gw) gw[i] += g[i] * xhat;
+            if (gb) gb[i] += g[i];
+        }
+        if (!gx) return;
+        const T m1 = s1 / static_cast<T>(n), m2 = s2 / static_cast<T>(n);
+        for (int64_t i = 0; i < n; ++i) {
+            const T xhat = (x[i] - mean) * rstd, d = w ? g[i] * w[i] : g[i];
+            gx[i] = rstd * (d - m1 - xhat * m2);
+        }
+    }
     static void fence() {}  // plain stores only
     static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) {
@@ -92,7 +128,8 @@ struct RowsGeneric {
 template <class T>
 inline constexpr Rows<T> kRowsGeneric = {&RowsGeneric<T>::max,          &RowsGeneric<T>::exp_shift_sum, &RowsGeneric<T>::exp_shift_sum,
                                          &RowsGeneric<T>::exp_diff_acc, &RowsGeneric<T>::affine,        &RowsGeneric<T>::moments,
-                                         &RowsGeneric<T>::normalize,    &RowsGeneric<T>::fence};
+                                         &RowsGeneric<T>::normalize,    &RowsGeneric<T>::dot,           &RowsGeneric<T>::softmax_grad,
+                                         &RowsGeneric<T>::norm_grad,    &RowsGeneric<T>::fence};
 
 // Outputs larger than this are streamed past the cache by the row kernels (see Rows::affine): about the
 // last-level cache of a few cores, beyond which the output would be evicted before anyone reads it.

@@ -246,8 +246,111 @@ struct RowsSimd {
         if (body_end < n) partial(body_end, n - body_end);
     }
 
+    static float dot(const float* a, const float* b, int64_t n) {
+        R s0 = V::zero(), s1 = V::zero();
+        int64_t i = 0;
+        for (; i + 2 * W <= n; i += 2 * W) {
+            if (b) {
+                s0 = V::fma(V::loadu(a + i), V::loadu(b + i), s0);
+                s1 = V::fma(V::loadu(a + i + W), V::loadu(b + i + W), s1);
+            } else {
+                s0 = V::add(s0, V::loadu(a + i));
+                s1 = V::add(s1, V::loadu(a + i + W));
+            }
+        }
+        for (; i < n; i += W) {
+            const int64_t len = std::min<int64_t>(W, n - i);
+            const R va = len == W ? V::loadu(a + i) : load_tail(a + i, len, 0.f);
+            s0 = b ? V::fma(va, len == W ? V::loadu(b + i) : load_tail(b + i, len, 0.f), s0) : V::add(s0, va);
+        }
+        return V::hsum(V::add(s0, s1));
+    }
+
+    static void softmax_grad(const float* g, const float* y, float* gx, int64_t n, float s, bool log, int64_t next) {
+        const R vs = V::set1(s);
+        for (int64_t i = 0; i < n; i += W) {
+            if (next != 0 && i % kLineFloats == 0) V::prefetch(g + next + i), V::prefetch(y + next + i);
+            const int64_t len = std::min<int64_t>(W, n - i);
+            const R vg = len == W ? V::loadu(g + i) : load_tail(g + i, len, 0.f);
+            const R vy = len == W ? V::loadu(y + i) : load_tail(y + i, len, 0.f);
+            // log-softmax values are <= 0, but the general exponential keeps a NaN or inf in y visible.
+            const R v = log ? V::sub(vg, V::mul(V::exp(vy), vs)) : V::mul(vy, V::sub(vg, vs));
+            if (len == W) V::storeu(gx + i, v);
+            else store_tail(gx + i, len, v);
+        }
+    }
+
+    // One vector of norm_grad's first pass at i (len lanes; len < W only for the tail): accumulates the sums and
+    // the weight / bias gradients. The optional operands are compile-time flags so the loop has no branches.
+    template <bool kW, bool kGw, bool kGb>
+    static void norm_grad_sums(const float* x, const float* g, const float* w, float* gw, float* gb, int64_t i, int64_t len,
+                               R vm, R vr, R& s1, R& s2) {
+        const bool full = len == W;
+        const R vg = full ? V::loadu(g + i) : load_tail(g + i, len, 0.f);
+        const R xhat = V::mul(V::sub(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vm), vr);
+        R d = vg;
+        if constexpr (kW) d = V::mul(vg, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
+        s1 = V::add(s1, d);
+        s2 = V::fma(d, xhat, s2);  // padding lanes: d = 0
+        if constexpr (kGw) {
+            const R v = V::fma(vg, xhat, full ? V::loadu(gw + i) : load_tail(gw + i, len, 0.f));
+            if (full) V::storeu(gw + i, v);
+            else store_tail(gw + i, len, v);
+        }
+        if constexpr (kGb) {
+            const R v = V::add(vg, full ? V::loadu(gb + i) : load_tail(gb + i, len, 0.f));
+            if (full) V::storeu(gb + i, v);
+            else store_tail(gb + i, len, v);
+        }
+    }
+
+    // The input gradient of one vector at i: rstd (d - m1 - xhat m2).
+    template <bool kW>
+    static void norm_grad_input(const float* x, const float* g, const float* w, float* gx, int64_t i, int64_t len, R vm,
+                                R vr, R m1, R m2) {
+        const bool full = len == W;
+        const R vg = full ? V::loadu(g + i) : load_tail(g + i, len, 0.f);
+        const R xhat = V::mul(V::sub(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vm), vr);
+        R d = vg;
+        if constexpr (kW) d = V::mul(vg, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
+        const R v = V::mul(vr, V::sub(V::sub(d, m1), V::mul(xhat, m2)));
+        if (full) V::storeu(gx + i, v);
+        else store_tail(gx + i, len, v);
+    }
+
+    // Two passes over the row: the sums (reading the row from memory), then the input gradient (from L1, while
+    // the next row is prefetched). Float accumulation, as in the forward's moments.
+    template <bool kW, bool kGw, bool kGb>
+    static void norm_grad_impl(const float* x, const float* g, const float* w, float* gx, float* gw, float* gb, int64_t n,
+                               float mean, float rstd, int64_t next) {
+        const R vm = V::set1(mean), vr = V::set1(rstd);
+        R s1 = V::zero(), s2 = V::zero();
+        int64_t i = 0;
+        for (; i + W <= n; i += W) norm_grad_sums<kW, kGw, kGb>(x, g, w, gw, gb, i, W, vm, vr, s1, s2);
+        if (i < n) norm_grad_sums<kW, kGw, kGb>(x, g, w, gw, gb, i, n - i, vm, vr, s1, s2);
+        if (!gx) return;
+        const float inv_n = 1.f / static_cast<float>(n);
+        const R m1 = V::set1(V::hsum(s1) * inv_n), m2 = V::set1(V::hsum(s2) * inv_n);
+        for (i = 0; i + W <= n; i += W) {
+            if (next != 0 && i % kLineFloats == 0) V::prefetch(g + next + i), V::prefetch(x + next + i);
+            norm_grad_input<kW>(x, g, w, gx, i, W, vm, vr, m1, m2);
+        }
+        if (i < n) norm_grad_input<kW>(x, g, w, gx, i, n - i, vm, vr, m1, m2);
+    }
+
+    static void norm_grad(const float* x, const float* g, const float* w, float* gx, float* gw, float* gb, int64_t n,
+                          float mean, float rstd, int64_t next) {
+        using Impl = void (*)(const float*, const float*, const float*, float*, float*, float*, int64_t, float, float, int64_t);
+        static constexpr Impl kImpls[8] = {&norm_grad_impl<false, false, false>, &norm_grad_impl<false, false, true>,
+                                           &norm_grad_impl<false, true, false>,  &norm_grad_impl<false, true, true>,
+                                           &norm_grad_impl<true, false, false>,  &norm_grad_impl<true, false, true>,
+                                           &norm_grad_impl<true, true, false>,   &norm_grad_impl<true, true, true>};
+        kImpls[(w ? 4 : 0) + (gw ? 2 : 0) + (gb ? 1 : 0)](x, g, w, gx, gw, gb, n, mean, rstd, next);
+    }
+
     static constexpr RowsF32 table() {
-        return RowsF32{&max, &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments, &normalize, &V::sfence};
+        return RowsF32{&max,       &exp_shift_sum, &exp_below_sum, &exp_diff_acc, &affine, &moments,
+                       &normalize, &dot,           &softmax_grad,  &norm_grad,    &V::sfence};
     }
 };
 

@@ -92,6 +92,17 @@ void softmax_backward(const View& grad_x, const View& grad_out, const View& y, i
         const T* g = ptr<T>(grad_out);
         const T* yv = ptr<T>(y);
         T* gx = ptr<T>(grad_x);
+        if (inner == 1) {  // rows: the vectorised row primitives
+            const Rows<T>& R = rows<T>();
+            parallel_for(outer, grain_for(3 * n), [&](int64_t begin, int64_t end) {
+                for (int64_t r = begin; r < end; ++r) {
+                    const T* gr = g + r * n;
+                    const T* yr = yv + r * n;
+                    R.softmax_grad(gr, yr, gx + r * n, n, R.dot(gr, log ? nullptr : yr, n), log, r + 1 < outer ? n : 0);
+                }
+            });
+            return;
+        }
         // One (outer, inner) column at a time: s = sum(g * y) (softmax) or sum(g) (log-softmax).
         parallel_for(outer * inner, grain_for(3 * n), [&](int64_t begin, int64_t end) {
             for (int64_t t = begin; t < end; ++t) {

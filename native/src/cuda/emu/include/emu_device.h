@@ -35,6 +35,8 @@ unsigned block_thread_count();
 
 inline void __syncthreads() { wick_emu::block_barrier(); }
 inline void __syncwarp(unsigned = 0xffffffffu) { wick_emu::warp_barrier(); }
+// One block runs at a time on one host thread: memory is always coherent.
+inline void __threadfence() {}
 
 inline unsigned int __shfl_xor_sync(unsigned int /*mask*/, unsigned int value, int lane_mask, int width = 32) {
     uint64_t* slots = wick_emu::shuffle_slots();
