@@ -18,7 +18,7 @@
 namespace wick {
 
 // Bumped whenever the table below changes; a backend library built against another version is refused.
-constexpr int32_t kBackendAbiVersion = 4;
+constexpr int32_t kBackendAbiVersion = 5;
 
 struct MemoryStats {
     int64_t allocated_bytes = 0;
