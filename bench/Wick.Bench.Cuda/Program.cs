@@ -158,13 +158,7 @@ internal static class Program
             using (Tensor probe = layer.Forward(x)) outShape = probe.Shape;
             using Tensor g = Tensor.RandN(outShape, DType.Float32, gpu);
             double fwd = MedianMs(() => { using Tensor y = layer.Forward(x); }, iters);
-            double both = MedianMs(() =>
-            {
-                using var scope = DisposeScope.Begin();
-                layer.ZeroGrad();
-                x.Grad = null;
-                layer.Forward(x).Backward(g);
-            }, iters);
+            double both = FwdBwdMs(layer, x, g, iters);
             results.Add(new Result($"cnn b{batch} {name} fwd", "calls/s", 1000 / fwd, fwd));
             results.Add(new Result($"cnn b{batch} {name} fwd+bwd", "calls/s", 1000 / both, both));
         }
@@ -195,17 +189,20 @@ internal static class Program
             using Tensor x32 = Tensor.RandN(new[] { batch, 64L, 56, 56 }, DType.Float32, gpu);
             using Tensor x = x32.To(dt).SetRequiresGrad();
             using Tensor g = x32.To(dt);
-            double both = MedianMs(() =>
-            {
-                using var scope = DisposeScope.Begin();
-                conv.ZeroGrad();
-                x.Grad = null;
-                conv.Forward(x).Backward(g);
-            }, iters);
+            double both = FwdBwdMs(conv, x, g, iters);
             results.Add(new Result($"conv 64->64 3x3 56x56 b{batch} {name} fwd+bwd", "calls/s", 1000 / both, both));
         }
         return results;
     }
+
+    // Median milliseconds of the layer's forward on x and backward from g (input and parameter gradients).
+    private static double FwdBwdMs(Module<Tensor, Tensor> layer, Tensor x, Tensor g, int iters) => MedianMs(() =>
+    {
+        using var scope = DisposeScope.Begin();
+        layer.ZeroGrad();
+        x.Grad = null;
+        layer.Forward(x).Backward(g);
+    }, iters);
 
     // Median milliseconds of one call of op, each run timed with its own pair of events.
     private static double MedianMs(Action op, int iters)
