@@ -313,6 +313,28 @@ public class CudaIndexErrorTests
     }
 
     [Test]
+    public void One_hot_with_a_class_count_does_not_wait_and_reports_a_bad_class_at_the_next_synchronisation()
+    {
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        Tensor good = Longs(Gpu, 1, 4, 0);
+        good.OneHot(5);
+        Wick.Cuda.Synchronize();  // first-use allocations and the error record are made
+        long before = Wick.Cuda.HostSynchronizations;
+        Tensor hot = good.OneHot(5);
+        Assert.That(Wick.Cuda.HostSynchronizations, Is.EqualTo(before), "one_hot with num_classes waited for the device");
+        Assert.That(hot.ToArray<long>(), Is.EqualTo(new long[] { 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0 }));
+
+        Longs(Gpu, 1, 5, 0).OneHot(5);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Wick.Cuda.Synchronize())!;
+        Assert.That(e.Message, Does.Contain("one_hot: index 5 is out of bounds for dimension 1 with size 5").And.Contain(DeferredNote));
+        // Without a class count the classes are read back (a wait), as on the CPU.
+        before = Wick.Cuda.HostSynchronizations;
+        Assert.That(good.OneHot().Shape, Is.EqualTo(new long[] { 3, 5 }));
+        Assert.That(Wick.Cuda.HostSynchronizations, Is.GreaterThan(before));
+    }
+
+    [Test]
     public void Synchronous_checks_wait_at_each_checked_op()
     {
         RequireCuda();
