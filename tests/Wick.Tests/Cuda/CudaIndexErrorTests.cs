@@ -10,7 +10,7 @@ namespace Wick.Tests.Cuda;
 /// <summary>
 /// Index checks on CUDA without host synchronisation: every op that reads or writes through an index (index_select,
 /// gather, scatter, index_add/copy/fill, x[idx] and x[idx] = v, NLL / cross-entropy targets, embedding ids, forward
-/// and backward) skips a bad entry instead of touching memory outside its tensors, and the error (the CPU's message)
+/// and backward, max_pool2d_backward's indices) skips a bad entry instead of touching memory outside its tensors, and the error (the CPU's message)
 /// is raised at the next call where the host waits for the device; <see cref="Wick.Cuda.SynchronousChecks"/> raises it
 /// at the op. A training step waits for the device nowhere until the loss is read.
 /// </summary>
@@ -94,6 +94,14 @@ public class CudaIndexErrorTests
             d => { Tensor w = Tensor.Zeros(new long[] { 6, 0 }, DType.Float32, d), i = Longs(d, -1); return () => Functional.Embedding(i, w); });
         yield return new("embedding_backward", "embedding_backward: index -1 is out of range for an embedding of 6 rows (expected 0 to 5)",
             d => { Tensor g = Values(44, new long[] { 3, 2 }, DType.Float32).To(d), i = Longs(d, 2, -1, 0); return () => Functional.EmbeddingBackward(g, i, 6); });
+        yield return new("max_pool2d_backward",
+            "max_pool2d_backward: index 40 is outside the 4x4 input plane; pass the indices that MaxPool2d returned for this input",
+            d =>
+            {
+                Tensor g = Values(45, new long[] { 1, 2, 2, 2 }, DType.Float32).To(d);
+                Tensor i = Tensor.FromArray(new long[] { 0, 5, 40, 15, 1, 2, 3, -1 }).Reshape(1, 2, 2, 2).To(d);
+                return () => Functional.MaxPool2dBackward(g, i, new long[] { 1, 2, 4, 4 });
+            });
     }
 
     [TestCaseSource(nameof(Cases))]
