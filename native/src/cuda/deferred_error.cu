@@ -123,6 +123,10 @@ void clear_record(DeferredError* record, cudaStream_t stream) {
             os << op << ": index " << e.value << " is out of range for an embedding of " << e.size << " rows (expected 0 to "
                << e.size - 1 << ")";
             break;
+        case BadIndexKind::PoolIndex:
+            os << op << ": index " << e.value << " is outside the " << e.size / e.extra << "x" << e.extra
+               << " input plane; pass the indices that MaxPool2d returned for this input";
+            break;
         default:
             os << op << ": index " << e.value << " is out of bounds for dimension " << e.dim << " with size " << e.size;
             break;

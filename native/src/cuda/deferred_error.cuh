@@ -29,6 +29,7 @@ enum class BadIndexKind : int32_t {
     Index = 1,        // "op: index v is out of bounds for dimension d with size n"
     Target = 2,       // "nll_loss: target v is out of bounds for n classes (... or ignore_index x)"
     EmbeddingId = 3,  // "op: index v is out of range for an embedding of n rows (...)"
+    PoolIndex = 4,    // "op: index v is outside the HxW input plane; ..." (size H * W, extra W)
 };
 
 // One per device, in device memory, zero when no error is pending.

@@ -5,6 +5,7 @@
 // max backward scatters along recorded indices, so one thread walks one plane in order (sums of
 // overlapping windows are then deterministic, as on the CPU). An index outside the plane (not one
 // max_pool2d produced) is skipped rather than written.
+#include "cuda/index_common.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
 
@@ -47,9 +48,11 @@ __global__ void __launch_bounds__(kThreads) max_pool2d_kernel(T* out, int64_t* i
 // coalesce), then walks the outputs in order and adds those whose index is one of its cells, so every cell sums
 // its contributions in output order, as the CPU does: the same result bit for bit, without atomics. (One thread
 // per plane was serial over the plane and its stores did not coalesce.)
+// An index outside the plane (indices not from this input's forward) is skipped and reported (lane 0 of its
+// plane's warp) into the device's deferred error, raised at the next synchronisation (index_common.cuh).
 template <class T>
-__global__ void __launch_bounds__(kThreads)
-    max_pool2d_backward_warps(T* gx, const T* go, const int64_t* indices, int64_t P, int64_t HW, int64_t OHW) {
+__global__ void __launch_bounds__(kThreads) max_pool2d_backward_warps(T* gx, const T* go, const int64_t* indices, int64_t P,
+                                                                      int64_t HW, int64_t OHW, IndexReport bad) {
     const int64_t pl = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
     const int64_t lane = threadIdx.x % 32;
     if (pl >= P) return;
@@ -59,7 +62,11 @@ __global__ void __launch_bounds__(kThreads)
     const T* gop = go + pl * OHW;
     for (int64_t j = 0; j < OHW; ++j) {
         const int64_t at = ip[j];
-        if (at >= 0 && at < HW && at % 32 == lane) gp[at] += gop[j];
+        if (at < 0 || at >= HW) {
+            if (lane == 0) report_bad_index(bad, pl * OHW + j, at);
+        } else if (at % 32 == lane) {
+            gp[at] += gop[j];
+        }
     }
 }
 
@@ -181,11 +188,14 @@ void max_pool2d_backward(const View& grad_x, const View& grad_out, const View& i
     const char* op = "max_pool2d_backward";
     const PoolShape s = pool_shape(grad_x, grad_out, nullptr);
     if (s.P == 0) return;
+    // Synchronous mode checks the indices (contiguous, P x OH*OW) first; otherwise the kernel reports.
+    const IndexReport bad = index_report(BadIndexKind::PoolIndex, op, 0, s.H * s.W, s.W);
+    check_index_entries(indices, bad, false, false, 0, true);
     dispatch_f32_f64(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
         launch_kernel(op, &kernels::max_pool2d_backward_warps<T>, grid_1d(ceil_div(s.P * 32, kThreads), op), dim3(kThreads),
                       data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const int64_t>(indices), s.P, s.H * s.W,
-                      s.OH * s.OW);
+                      s.OH * s.OW, bad);
     });
 }
 

@@ -196,7 +196,10 @@ TensorRef one_hot(const TensorRef& index, int64_t num_classes) {
     if (index->numel() == 0) {
         check(num_classes >= 0, WK_ERR_INVALID_ARGUMENT, op,
               ": cannot infer the number of classes from an empty tensor; pass num_classes");
-    } else {
+    } else if (num_classes < 0 || index->device().is_cpu()) {
+        // Reading min and max back waits for the device. With num_classes given, a GPU leaves the check to the
+        // scatter below, which reports a bad class as an index error of the class dimension at the next synchronisation
+        // (as PyTorch leaves it to a device-side assert there).
         const int64_t lo = item(reduce(WK_REDUCE_MIN, index, nullptr, 0, false, 0, -1, nullptr)).i;
         const int64_t hi = item(reduce(WK_REDUCE_MAX, index, nullptr, 0, false, 0, -1, nullptr)).i;
         check(lo >= 0, WK_ERR_INDEX, op, ": class values must be non-negative, got ", lo);

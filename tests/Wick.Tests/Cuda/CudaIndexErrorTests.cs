@@ -10,7 +10,7 @@ namespace Wick.Tests.Cuda;
 /// <summary>
 /// Index checks on CUDA without host synchronisation: every op that reads or writes through an index (index_select,
 /// gather, scatter, index_add/copy/fill, x[idx] and x[idx] = v, NLL / cross-entropy targets, embedding ids, forward
-/// and backward) skips a bad entry instead of touching memory outside its tensors, and the error (the CPU's message)
+/// and backward, max_pool2d_backward's indices) skips a bad entry instead of touching memory outside its tensors, and the error (the CPU's message)
 /// is raised at the next call where the host waits for the device; <see cref="Wick.Cuda.SynchronousChecks"/> raises it
 /// at the op. A training step waits for the device nowhere until the loss is read.
 /// </summary>
@@ -94,6 +94,14 @@ public class CudaIndexErrorTests
             d => { Tensor w = Tensor.Zeros(new long[] { 6, 0 }, DType.Float32, d), i = Longs(d, -1); return () => Functional.Embedding(i, w); });
         yield return new("embedding_backward", "embedding_backward: index -1 is out of range for an embedding of 6 rows (expected 0 to 5)",
             d => { Tensor g = Values(44, new long[] { 3, 2 }, DType.Float32).To(d), i = Longs(d, 2, -1, 0); return () => Functional.EmbeddingBackward(g, i, 6); });
+        yield return new("max_pool2d_backward",
+            "max_pool2d_backward: index 40 is outside the 4x4 input plane; pass the indices that MaxPool2d returned for this input",
+            d =>
+            {
+                Tensor g = Values(45, new long[] { 1, 2, 2, 2 }, DType.Float32).To(d);
+                Tensor i = Tensor.FromArray(new long[] { 0, 5, 40, 15, 1, 2, 3, -1 }).Reshape(1, 2, 2, 2).To(d);
+                return () => Functional.MaxPool2dBackward(g, i, new long[] { 1, 2, 4, 4 });
+            });
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -310,6 +318,28 @@ public class CudaIndexErrorTests
         float last = loss.Item<float>();
         Assert.That(Wick.Cuda.HostSynchronizations, Is.GreaterThan(before), "reading the loss waits (the counter counts)");
         Assert.That(last, Is.LessThan(first), "the steps trained");
+    }
+
+    [Test]
+    public void One_hot_with_a_class_count_does_not_wait_and_reports_a_bad_class_at_the_next_synchronisation()
+    {
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        Tensor good = Longs(Gpu, 1, 4, 0);
+        good.OneHot(5);
+        Wick.Cuda.Synchronize();  // first-use allocations and the error record are made
+        long before = Wick.Cuda.HostSynchronizations;
+        Tensor hot = good.OneHot(5);
+        Assert.That(Wick.Cuda.HostSynchronizations, Is.EqualTo(before), "one_hot with num_classes waited for the device");
+        Assert.That(hot.ToArray<long>(), Is.EqualTo(new long[] { 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0 }));
+
+        Longs(Gpu, 1, 5, 0).OneHot(5);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Wick.Cuda.Synchronize())!;
+        Assert.That(e.Message, Does.Contain("one_hot: index 5 is out of bounds for dimension 1 with size 5").And.Contain(DeferredNote));
+        // Without a class count the classes are read back (a wait), as on the CPU.
+        before = Wick.Cuda.HostSynchronizations;
+        Assert.That(good.OneHot().Shape, Is.EqualTo(new long[] { 3, 5 }));
+        Assert.That(Wick.Cuda.HostSynchronizations, Is.GreaterThan(before));
     }
 
     [Test]
