@@ -218,4 +218,30 @@ public class ConvTests
         Assert.That(Assert.Throws<ArgumentException>(() => Functional.ConvTranspose2d(x, wt, stride: 2, outputPadding: 2).Dispose())!.Message,
             Does.Contain("conv_transpose2d: output_padding (2) must be non-negative and smaller than either the stride (2) or the dilation (1)"));
     }
+
+    [Test]
+    public void Conv1dRejectsInconsistentArgumentsInItsOwnTerms()
+    {
+        // conv1d runs as conv2d of height 1; its messages still name conv1d and its 3-D shapes.
+        using var x = Tensor.Zeros(1, 4, 5);
+        using var w3 = Tensor.Zeros(2, 3, 3);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1d(x, w3).Dispose())!.Message,
+            Does.Contain("conv1d: the weight [2, 3, 3] expects 3 input channels (3 per group x 1 groups) but the input [1, 4, 5] has 4"));
+        using var w = Tensor.Zeros(2, 4, 3);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1d(x, w, groups: 3).Dispose())!.Message,
+            Does.Contain("conv1d: groups (3) must divide the 4 input channels"));
+        using var big = Tensor.Zeros(2, 4, 7);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1d(x, big).Dispose())!.Message,
+            Does.Contain("conv1d: the kernel (7 taps with dilation 1, spanning 7) is larger than the padded input length (5 + 2 * 0 = 5)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Functional.Conv1d(x, w, stride: 0).Dispose())!.Message,
+            Does.Contain("conv1d: stride must be at least 1, got 0"));
+        using var unbatched = Tensor.Zeros(3, 5);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1d(unbatched, w).Dispose())!.Message,
+            Does.Contain("conv1d: the weight [2, 4, 3] expects 4 input channels (4 per group x 1 groups) but the input [1, 3, 5] has 3"));
+        using var gy = Tensor.Zeros(1, 2, 4);
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1dBackward(gy, x, w).GradInput?.Dispose())!.Message,
+            Does.Contain("conv1d_backward: grad_output has shape [1, 2, 4] but the convolution's output has shape [1, 2, 3]"));
+        Assert.That(Assert.Throws<ShapeMismatchException>(() => Functional.Conv1dBackward(gy, x, big).GradInput?.Dispose())!.Message,
+            Does.Contain("conv1d_backward: the kernel (7 taps"));
+    }
 }

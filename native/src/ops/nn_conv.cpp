@@ -36,20 +36,24 @@ int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t pad, int64_t d, const
     return (in + 2 * pad - eff) / s + 1;
 }
 
+// x (N, C, ...) and w (OC, C / groups, ...): the channel counts agree with the groups.
+void check_channels(const Tensor& x, const Tensor& w, int64_t groups, const char* op) {
+    const int64_t C = x.size(1), OC = w.size(0);
+    if (C % groups != 0) fail(WK_ERR_SHAPE, op, ": groups (", groups, ") must divide the ", C, " input channels");
+    if (OC % groups != 0)
+        fail(WK_ERR_SHAPE, op, ": groups (", groups, ") must divide the ", OC, " output channels of the weight ", w.sizes());
+    if (w.size(1) * groups != C)
+        fail(WK_ERR_SHAPE, op, ": the weight ", w.sizes(), " expects ", w.size(1) * groups, " input channels (", w.size(1),
+             " per group x ", groups, " groups) but the input ", x.sizes(), " has ", C);
+}
+
 // x (N, C, H, W) and w (OC, C / groups, KH, KW): the output shape, after every check.
 Shape conv_output_shape(const Tensor& x, const Tensor& w, const Conv2dParams& p, const char* op) {
     check_params(p, op);
     check(x.ndim() == 4, WK_ERR_SHAPE, op, ": expected a batched input, got shape ", x.sizes());
     check(w.ndim() == 4, WK_ERR_SHAPE, op, ": expected a weight of rank ", x.ndim(), ", got shape ", w.sizes());
-    const int64_t C = x.size(1), OC = w.size(0);
-    if (C % p.groups != 0)
-        fail(WK_ERR_SHAPE, op, ": groups (", p.groups, ") must divide the ", C, " input channels");
-    if (OC % p.groups != 0)
-        fail(WK_ERR_SHAPE, op, ": groups (", p.groups, ") must divide the ", OC, " output channels of the weight ", w.sizes());
-    if (w.size(1) * p.groups != C)
-        fail(WK_ERR_SHAPE, op, ": the weight ", w.sizes(), " expects ", w.size(1) * p.groups, " input channels (",
-             w.size(1), " per group x ", p.groups, " groups) but the input ", x.sizes(), " has ", C);
-    return Shape{x.size(0), OC, conv_out(x.size(2), w.size(2), p.stride[0], p.padding[0], p.dilation[0], op, "height"),
+    check_channels(x, w, p.groups, op);
+    return Shape{x.size(0), w.size(0), conv_out(x.size(2), w.size(2), p.stride[0], p.padding[0], p.dilation[0], op, "height"),
                  conv_out(x.size(3), w.size(3), p.stride[1], p.padding[1], p.dilation[1], op, "width")};
 }
 
@@ -67,6 +71,15 @@ Conv2dParams conv1d_params(const Conv2dParams& p) {
 }
 
 TensorRef drop_batch(const TensorRef& t, bool was_unbatched) { return was_unbatched ? squeeze(t, 0, false) : t; }
+
+// conv1d's checks on x (N, C, L) and w (OC, C / groups, K) in its own terms (conv2d, which runs it with height 1,
+// would name itself and 4-D shapes); returns the output shape (N, OC, OL).
+Shape conv1d_output_shape(const Tensor& x, const Tensor& w, const Conv2dParams& p, const char* op) {
+    const Conv2dParams q = conv1d_params(p);
+    check_params(q, op);
+    check_channels(x, w, q.groups, op);
+    return Shape{x.size(0), w.size(0), conv_out(x.size(2), w.size(2), q.stride[1], q.padding[1], q.dilation[1], op, "length")};
+}
 
 }  // namespace
 
@@ -131,6 +144,7 @@ TensorRef conv1d(const TensorRef& x, const TensorRef& w, const TensorRef* bias, 
     check_same_float(*x, *w, "conv1d", "the weight");  // here, so that the message names conv1d
     if (bias && *bias) check_same_float(*x, **bias, "conv1d", "the bias");
     const bool unbatched = x->ndim() == 2;
+    conv1d_output_shape(*batched(x, 3), *w, p, "conv1d");
     TensorRef x4 = with_height(batched(x, 3));
     TensorRef y = conv2d(x4, with_height(w), bias, conv1d_params(p));
     return drop_batch(without_height(y), unbatched);
@@ -145,6 +159,10 @@ Tensors3 conv1d_backward(const TensorRef& grad_out, const TensorRef& x, const Te
     check_same_float(*x, *grad_out, "conv1d_backward", "grad_output");
     const bool unbatched = x->ndim() == 2;
     TensorRef g = unbatched && grad_out->ndim() == 2 ? unsqueeze(grad_out, 0) : grad_out;
+    const Shape out_shape = conv1d_output_shape(*batched(x, 3), *w, p, "conv1d_backward");
+    if (g->sizes() != out_shape)
+        fail(WK_ERR_SHAPE, "conv1d_backward: grad_output has shape ", grad_out->sizes(), " but the convolution's output has shape ",
+             unbatched ? Shape{out_shape[1], out_shape[2]} : out_shape);
     Tensors3 r = conv2d_backward(with_height(g), with_height(batched(x, 3)), with_height(w), conv1d_params(p), mask);
     if (r.a) r.a = drop_batch(without_height(r.a), unbatched);
     if (r.b) r.b = without_height(r.b);
