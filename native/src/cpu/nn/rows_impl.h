@@ -209,41 +209,17 @@ struct RowsSimd {
         *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
     }
 
-    // The whole vectors of normalize, with the optional operands and the store kind fixed at compile time so the
-    // loop holds two FMAs per vector: y = (x * rstd - mean * rstd) * w + b.
-    template <bool kW, bool kB, bool kStream>
-    static void normalize_body(const float* x, float* y, int64_t begin, int64_t end, R vr, R vc, const float* w,
-                               const float* b) {
-        for (int64_t i = begin; i < end; i += W) {
-            R v = V::fma(V::loadu(x + i), vr, vc);
-            if constexpr (kW && kB) v = V::fma(v, V::loadu(w + i), V::loadu(b + i));
-            else if constexpr (kW) v = V::mul(v, V::loadu(w + i));
-            else if constexpr (kB) v = V::add(v, V::loadu(b + i));
-            if constexpr (kStream) V::stream(y + i, v);
-            else V::storeu(y + i, v);
-        }
-    }
-
     static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b,
                           bool stream) {
         const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
-        auto partial = [&](int64_t i, int64_t len) {
-            R v = V::fma(load_tail(x + i, len, 0.f), vr, vc);
-            if (w) v = V::mul(v, load_tail(w + i, len, 0.f));
-            if (b) v = V::add(v, load_tail(b + i, len, 0.f));
-            store_tail(y + i, len, v);
-        };
-        int64_t h = head(y, n, stream);
-        if (h >= n) stream = false, h = 0;
-        if (h > 0) partial(0, h);
-        const int64_t body_end = h + (n - h) / W * W;
-        using Body = void (*)(const float*, float*, int64_t, int64_t, R, R, const float*, const float*);
-        static constexpr Body kBodies[8] = {
-            &normalize_body<false, false, false>, &normalize_body<false, false, true>, &normalize_body<false, true, false>,
-            &normalize_body<false, true, true>,   &normalize_body<true, false, false>, &normalize_body<true, false, true>,
-            &normalize_body<true, true, false>,   &normalize_body<true, true, true>};
-        kBodies[(w ? 4 : 0) + (b ? 2 : 0) + (stream ? 1 : 0)](x, y, h, body_end, vr, vc, w, b);
-        if (body_end < n) partial(body_end, n - body_end);
+        runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
+            const bool full = len == W;
+            R v = V::fma(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vr, vc);
+            if (w) v = V::mul(v, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
+            if (b) v = V::add(v, full ? V::loadu(b + i) : load_tail(b + i, len, 0.f));
+            if (full) put(y + i, v, st);
+            else store_tail(y + i, len, v);
+        });
     }
 
     static float dot(const float* a, const float* b, int64_t n) {
