@@ -29,10 +29,11 @@ void batch_norm(const View& out, const View& save_mean, const View& save_invstd,
                     double m = 0, m2 = 0;
                     int64_t count = 0;
                     for (int64_t n = 0; n < N; ++n) {
-                        T rmean, rvar;
-                        R.moments(xv + (n * C + c) * S, S, &rmean, &rvar, n + 1 < N ? xv + ((n + 1) * C + c) * S : nullptr);
+                        T rmean, rmean_lo, rvar;
+                        R.moments(xv + (n * C + c) * S, S, &rmean, &rmean_lo, &rvar,
+                                  n + 1 < N ? xv + ((n + 1) * C + c) * S : nullptr);
                         if (S == 0) continue;
-                        const double delta = double(rmean) - m;
+                        const double delta = double(rmean) + double(rmean_lo) - m;
                         const int64_t total = count + S;
                         m += delta * double(S) / double(total);
                         m2 += double(rvar) * double(S) + delta * delta * double(count) * double(S) / double(total);

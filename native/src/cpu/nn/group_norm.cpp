@@ -23,10 +23,10 @@ void group_norm(const View& out, const View& mean, const View& rstd, const View&
             for (int64_t t = begin; t < end; ++t) {
                 const int64_t n = t / groups, gi = t % groups;
                 const T* xb = xv + (n * C + gi * Cg) * S;
-                T mu, var;
-                R.moments(xb, Cg * S, &mu, &var, t + 1 < N * groups ? xb + Cg * S : nullptr);
-                const double rs = 1.0 / std::sqrt(double(var) + eps);
-                ptr<T>(mean)[t] = mu;
+                T mu_hi, mu_lo, var;
+                R.moments(xb, Cg * S, &mu_hi, &mu_lo, &var, t + 1 < N * groups ? xb + Cg * S : nullptr);
+                const double mu = double(mu_hi) + double(mu_lo), rs = 1.0 / std::sqrt(double(var) + eps);
+                ptr<T>(mean)[t] = static_cast<T>(mu);
                 ptr<T>(rstd)[t] = static_cast<T>(rs);
                 for (int64_t c = 0; c < Cg; ++c) {
                     const int64_t ch = gi * Cg + c;

@@ -23,11 +23,11 @@ void layer_norm(const View& out, const View& mean, const View& rstd, const View&
         const bool stream = M * N * static_cast<int64_t>(sizeof(T)) > kStreamOutputBytes;
         parallel_for(M, grain_for(3 * N), [&](int64_t begin, int64_t end) {
             for (int64_t r = begin; r < end; ++r) {
-                T mu, var;
-                R.moments(xv + r * N, N, &mu, &var, r + 1 < M ? xv + (r + 1) * N : nullptr);
+                T mu, mu_lo, var;
+                R.moments(xv + r * N, N, &mu, &mu_lo, &var, r + 1 < M ? xv + (r + 1) * N : nullptr);
                 const T rs = static_cast<T>(1.0 / std::sqrt(double(var) + eps));
-                R.normalize(xv + r * N, y + r * N, N, mu, rs, w, b, stream);
-                ptr<T>(mean)[r] = mu;
+                R.normalize(xv + r * N, y + r * N, N, mu, mu_lo, rs, w, b, stream);
+                ptr<T>(mean)[r] = static_cast<T>(double(mu) + double(mu_lo));
                 ptr<T>(rstd)[r] = rs;
             }
             if (stream) R.fence();

@@ -3,10 +3,16 @@
 // picks the one the CPU can run (cpu/gemm/cpu_features.h). Double precision uses RowsGeneric<double>.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 namespace wick::cpu::nn {
+
+// True when a row's mean m is large against its spread (m^2 > 1024 var, i.e. |m| > 32 standard
+// deviations): there the first-pass mean's rounding matters and x * rstd - m * rstd cancels, so the
+// float kernels take the mean's second term and centre before scaling (Rows::moments, normalize).
+inline bool far_from_zero(float m, float var) { return m * m > 1024.f * var; }
 
 template <class T>
 struct Rows {
@@ -25,11 +31,18 @@ struct Rows {
     // traffic). Callers that stream must not read y again in the same kernel, and call fence() once after
     // their last streamed row.
     void (*affine)(const T* x, T* y, int64_t n, T a, T c, bool stream);
-    // mean and biased variance of x[0..n), two passes (x stays in cache). next: the run the caller reads
-    // after this one (n elements, or null), prefetched during the second pass.
-    void (*moments)(const T* x, int64_t n, T* mean, T* var, const T* next);
-    // y = ((x - mean) * rstd) * w + b, w and b per element (either may be null); stream as for affine.
-    void (*normalize)(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool stream);
+    // Mean and biased variance of x[0..n), two passes (x stays in cache). The mean is mean + mean_lo: the
+    // first pass's mean m in T, and the mean of x - m, which takes out the rounding of m and of its sum
+    // (the corrected two-pass algorithm; var = mean((x - m)^2) - mean_lo^2). Kept as two values because
+    // m + mean_lo rounded to T can be far from the mean when the spread is small against it (1000 +
+    // [0, 0.01) in float32: half an ulp of 1000 is 1% of the deviation). The vectorised float kernels
+    // take mean_lo in a third pass only for rows far_from_zero, and report 0 for the others. next: the
+    // run the caller reads after this one (n elements, or null), prefetched during the second pass.
+    void (*moments)(const T* x, int64_t n, T* mean, T* mean_lo, T* var, const T* next);
+    // y = (((x - mean) - mean_lo) * rstd) * w + b, w and b per element (either may be null); stream as for
+    // affine. Rows far_from_zero (|mean * rstd| > 32) are computed in that order, since x * rstd - mean *
+    // rstd would cancel; the vectorised float kernels take that single FMA for the others.
+    void (*normalize)(const T* x, T* y, int64_t n, T mean, T mean_lo, T rstd, const T* w, const T* b, bool stream);
     // sum of a[i] b[i] over [0, n); b null: sum of a.
     T (*dot)(const T* a, const T* b, int64_t n);
     // Softmax backward of one row: gx = y (g - s) with s = dot(g, y), or for log-softmax gx = g - exp(y) s
@@ -80,14 +93,20 @@ struct RowsGeneric {
     static void affine(const T* x, T* y, int64_t n, T a, T c, bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) y[i] = x[i] * a + c;
     }
-    static void moments(const T* x, int64_t n, T* mean, T* var, const T* /*next*/) {
+    static void moments(const T* x, int64_t n, T* mean, T* mean_lo, T* var, const T* /*next*/) {
         T s = 0;
         for (int64_t i = 0; i < n; ++i) s += x[i];
         const T m = n > 0 ? s / static_cast<T>(n) : T(0);
-        T q = 0;
-        for (int64_t i = 0; i < n; ++i) q += (x[i] - m) * (x[i] - m);
+        T d = 0, q = 0;
+        for (int64_t i = 0; i < n; ++i) {
+            const T c = x[i] - m;
+            d += c;
+            q += c * c;
+        }
+        const T lo = n > 0 ? d / static_cast<T>(n) : T(0);
         *mean = m;
-        *var = n > 0 ? q / static_cast<T>(n) : T(0);
+        *mean_lo = lo;
+        *var = n > 0 ? std::max(q / static_cast<T>(n) - lo * lo, T(0)) : T(0);
     }
     static T dot(const T* a, const T* b, int64_t n) {
         T s = 0;
@@ -115,9 +134,10 @@ struct RowsGeneric {
         }
     }
     static void fence() {}  // plain stores only
-    static void normalize(const T* x, T* y, int64_t n, T mean, T rstd, const T* w, const T* b, bool /*stream*/) {
+    static void normalize(const T* x, T* y, int64_t n, T mean, T mean_lo, T rstd, const T* w, const T* b,
+                          bool /*stream*/) {
         for (int64_t i = 0; i < n; ++i) {
-            T v = (x[i] - mean) * rstd;
+            T v = ((x[i] - mean) - mean_lo) * rstd;
             if (w) v *= w[i];
             if (b) v += b[i];
             y[i] = v;

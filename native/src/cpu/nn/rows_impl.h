@@ -179,7 +179,9 @@ struct RowsSimd {
     // Four independent accumulators per pass hide the add / FMA latency (the row is in L1 after the
     // first pass, so the second one is bound by that latency, not by memory). The second pass prefetches the
     // caller's next run (`next`, n elements, may be null), so its loads from memory overlap this arithmetic.
-    static void moments(const float* x, int64_t n, float* mean, float* var, const float* next) {
+    // The third pass (mean_lo, see Rows::moments) runs only for rows whose mean is large against their
+    // spread (kFarFromZero): elsewhere the rounding of m is far below float precision of the result.
+    static void moments(const float* x, int64_t n, float* mean, float* mean_lo, float* var, const float* next) {
         R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
         int64_t i = 0;
         for (; i + 4 * W <= n; i += 4 * W) {
@@ -205,16 +207,31 @@ struct RowsSimd {
             R d = V::sub(load_tail(x + i, n - i, m), vm);  // padding equals the mean: adds 0
             q0 = V::fma(d, d, q0);
         }
+        const float q = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
+        float lo = 0.f;
+        if (far_from_zero(m, q)) {
+            s0 = s1 = V::zero();
+            for (i = 0; i + 2 * W <= n; i += 2 * W)
+                s0 = V::add(s0, V::sub(V::loadu(x + i), vm)), s1 = V::add(s1, V::sub(V::loadu(x + i + W), vm));
+            for (; i + W <= n; i += W) s0 = V::add(s0, V::sub(V::loadu(x + i), vm));
+            if (i < n) s0 = V::add(s0, V::sub(load_tail(x + i, n - i, m), vm));
+            lo = V::hsum(V::add(s0, s1)) / static_cast<float>(n);
+        }
         *mean = m;
-        *var = n > 0 ? V::hsum(V::add(V::add(q0, q1), V::add(q2, q3))) / static_cast<float>(n) : 0.f;
+        *mean_lo = lo;
+        *var = std::max(q - lo * lo, 0.f);
     }
 
-    static void normalize(const float* x, float* y, int64_t n, float mean, float rstd, const float* w, const float* b,
-                          bool stream) {
-        const R vr = V::set1(rstd), vc = V::set1(-mean * rstd);
+    // The common rows take x * rstd + (-mean * rstd), one FMA; rows far from zero are centred first
+    // (x * rstd and mean * rstd would cancel).
+    static void normalize(const float* x, float* y, int64_t n, float mean, float mean_lo, float rstd, const float* w,
+                          const float* b, bool stream) {
+        const bool centre = far_from_zero(mean * rstd, 1.f);
+        const R vr = V::set1(rstd), vm = V::set1(mean), vlo = V::set1(mean_lo), vc = V::set1(-(mean + mean_lo) * rstd);
         runs(y, n, stream, [&](int64_t i, int64_t len, bool st) {
             const bool full = len == W;
-            R v = V::fma(full ? V::loadu(x + i) : load_tail(x + i, len, 0.f), vr, vc);
+            const R xv = full ? V::loadu(x + i) : load_tail(x + i, len, 0.f);
+            R v = centre ? V::mul(V::sub(V::sub(xv, vm), vlo), vr) : V::fma(xv, vr, vc);
             if (w) v = V::mul(v, full ? V::loadu(w + i) : load_tail(w + i, len, 0.f));
             if (b) v = V::add(v, full ? V::loadu(b + i) : load_tail(b + i, len, 0.f));
             if (full) put(y + i, v, st);
