@@ -23,60 +23,78 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* 
     T* yr = out + r * N;
     double s = 0;
     for (int64_t j = threadIdx.x; j < N; j += blockDim.x) s += static_cast<double>(xr[j]);
-    const double mu = block_reduce(s, slots, SumOp{}) / static_cast<double>(N);
-    double q = 0;
+    const T mu_t = static_cast<T>(block_reduce(s, slots, SumOp{}) / static_cast<double>(N));
+    // Centred on mu_t, with the mean of x - mu_t taken out again (as layer_norm_rows_regs).
+    double d = 0, q = 0;
     for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
-        const double d = static_cast<double>(xr[j]) - mu;
-        q += d * d;
+        const double c = static_cast<double>(xr[j] - mu_t);
+        d += c;
+        q += c * c;
     }
-    const double var = block_reduce(q, slots, SumOp{}) / static_cast<double>(N);
-    const T mu_t = static_cast<T>(mu), rs = static_cast<T>(1.0 / m_sqrt(var + eps));
+    const double dm = block_reduce(d, slots, SumOp{}) / static_cast<double>(N);
+    const double var = fmax(block_reduce(q, slots, SumOp{}) / static_cast<double>(N) - dm * dm, 0.0);
+    const T rs = static_cast<T>(1.0 / m_sqrt(var + eps)), dm_t = static_cast<T>(dm);
     for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
-        T v = (xr[j] - mu_t) * rs;
+        T v = ((xr[j] - mu_t) - dm_t) * rs;
         if (w != nullptr) v = v * w[j];
         if (b != nullptr) v = v + b[j];
         yr[j] = v;
     }
     if (threadIdx.x == 0) {
-        mean[r] = mu_t;
+        mean[r] = static_cast<T>(static_cast<double>(mu_t) + dm);
         rstd[r] = rs;
     }
 }
 
+// The two centred sums of a register row, combined across the block in one reduction.
+struct CentredSums {
+    double d, q;  // sum of (x - mu_t), sum of (x - mu_t)^2
+    __device__ __forceinline__ CentredSums operator+(const CentredSums& o) const { return {d + o.d, q + o.q}; }
+};
+
 // layer_norm_rows for rows that fit registers (row_plan): x is read once, its vectors kept in
-// registers for the mean, the centred sum of squares (both in double, as above) and the output.
+// registers for the mean, the centred sum of squares and the output. Each thread sums its own
+// E * V <= 32 values in T and the block combines the threads' partials in double: as accurate as
+// the CPU's pairwise moments, without the per-element float-to-double conversions (a quarter-rate
+// instruction on the GPU) that held this kernel below the copy bandwidth. The squares are centred
+// on mu_t, the mean rounded to T, and the sum of d = x - mu_t takes out what that rounding adds:
+// var = q / N - (d / N)^2, as sum (x - mu_t)^2 = sum (x - mu)^2 + N (mu - mu_t)^2.
 template <class T, int E, bool Aligned>
 __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean, T* rstd, const T* x, const T* w,
                                                                  const T* b, int64_t N, double eps) {
     constexpr int V = kRowVec<T>;
-    __shared__ double slots[kThreads / 32];
+    __shared__ double mean_slots[kThreads / 32];
+    __shared__ CentredSums slots[kThreads / 32];
     const int64_t r = blockIdx.x, base = r * N;
     const int64_t step = static_cast<int64_t>(blockDim.x) * V, j0 = static_cast<int64_t>(threadIdx.x) * V;
     T v[E][V];
-    double s = 0;
+    T s = 0;
 #pragma unroll
     for (int e = 0; e < E; ++e) {
         row_load<T, Aligned>(v[e], x + base, j0 + e * step, N, T(0));  // padding 0 adds nothing to s
 #pragma unroll
-        for (int k = 0; k < V; ++k) s += static_cast<double>(v[e][k]);
+        for (int k = 0; k < V; ++k) s += v[e][k];
     }
-    const double mu = block_reduce_warps(s, slots, SumOp{}) / static_cast<double>(N);
-    double q = 0;
+    const double mu = block_reduce_warps(static_cast<double>(s), mean_slots, SumOp{}) / static_cast<double>(N);
+    const T mu_t = static_cast<T>(mu);
+    T d = 0, q = 0;
 #pragma unroll
     for (int e = 0; e < E; ++e)
 #pragma unroll
         for (int k = 0; k < V; ++k)
             if (j0 + e * step + k < N) {
-                const double d = static_cast<double>(v[e][k]) - mu;
-                q += d * d;
+                const T c = v[e][k] - mu_t;
+                d += c;
+                q += c * c;
             }
-    const double var = block_reduce_warps(q, slots, SumOp{}) / static_cast<double>(N);
-    const T mu_t = static_cast<T>(mu), rs = static_cast<T>(1.0 / m_sqrt(var + eps));
+    const CentredSums t = block_reduce_warps(CentredSums{static_cast<double>(d), static_cast<double>(q)}, slots, SumOp{});
+    const double dm = t.d / static_cast<double>(N), var = fmax(t.q / static_cast<double>(N) - dm * dm, 0.0);
+    const T rs = static_cast<T>(1.0 / m_sqrt(var + eps)), dm_t = static_cast<T>(dm);
 #pragma unroll
     for (int e = 0; e < E; ++e) {
         const int64_t j = j0 + e * step;
 #pragma unroll
-        for (int k = 0; k < V; ++k) v[e][k] = (v[e][k] - mu_t) * rs;
+        for (int k = 0; k < V; ++k) v[e][k] = ((v[e][k] - mu_t) - dm_t) * rs;
         if (w != nullptr) {
             T wv[V];
             row_load<T, Aligned>(wv, w, j, N, T(0));
@@ -92,7 +110,7 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean
         row_store<T, Aligned>(out + base, v[e], j, N);
     }
     if (threadIdx.x == 0) {
-        mean[r] = mu_t;
+        mean[r] = static_cast<T>(static_cast<double>(mu_t) + dm);
         rstd[r] = rs;
     }
 }

@@ -260,6 +260,23 @@ public class CudaNNTests
     }
 
     [TestCaseSource(nameof(FloatKinds))]
+    public void Layer_norm_of_rows_far_from_zero_matches_cpu(DType dtype)
+    {
+        // Values 1000 + [0, 0.01): the mean rounded to the element type is off by up to half an ulp of 1000 (3e-5 in
+        // float32), which is not small against the spread: the variance must be taken about the mean, not about its
+        // rounding. 1024-wide rows take the register kernel; 3 rows of a 9000-wide one the general kernel.
+        RequireCuda();
+        using var scope = DisposeScope.Begin();
+        foreach (long n in new long[] { 1024, 9000 })
+        {
+            Tensor x = Values(38, new long[] { 3, n }, dtype, 1000, 1000.01);
+            SameWithGradients($"LayerNorm {dtype} of {n}-wide rows far from zero",
+                t => new NormFunction(NormFunction.Kind.Layer, false, 1e-12, normalizedShape: new long[] { n }).Run(t[0]),
+                new[] { x }, new[] { true }, Tol(dtype));
+        }
+    }
+
+    [TestCaseSource(nameof(FloatKinds))]
     public void Layer_norm_matches_cpu(DType dtype)
     {
         RequireCuda();
