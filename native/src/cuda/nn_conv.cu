@@ -18,13 +18,16 @@ namespace wick::cuda {
 
 namespace kernels {
 
-template <class T>
-__global__ void __launch_bounds__(kThreads) conv2d_direct(T* out, const T* x, const T* w, const T* bias, ConvShape g) {
+// Fast (here and below): every flat index fits 31 bits, so the index splits take FastDiv.
+template <class T, bool Fast>
+__global__ void __launch_bounds__(kThreads)
+    conv2d_direct(T* out, const T* x, const T* w, const T* bias, ConvShape g, ConvDivs dv) {
     using A = OpMath<T>;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= g.N * g.OC * g.OH * g.OW) return;
-    const int64_t ow = i % g.OW, oh = (i / g.OW) % g.OH, oc = (i / (g.OW * g.OH)) % g.OC, n = i / (g.OW * g.OH * g.OC);
-    const int64_t c0 = (oc / g.OCg) * g.Cg;
+    int64_t ow, oh, oc, ocl;
+    const int64_t n = dv.OC.divmod<Fast>(dv.OH.divmod<Fast>(dv.OW.divmod<Fast>(i, ow), oh), oc);
+    const int64_t c0 = dv.OCg.divmod<Fast>(oc, ocl) * g.Cg;
     A acc = 0;
     for (int64_t c = 0; c < g.Cg; ++c) {
         const T* xc = x + (n * g.C + c0 + c) * g.H * g.W;
@@ -43,24 +46,27 @@ __global__ void __launch_bounds__(kThreads) conv2d_direct(T* out, const T* x, co
 }
 
 // Output row oh reads input row ih through tap kh when oh * sh - ph + kh * dh == ih.
-template <class T>
-__global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go, const T* w, ConvShape g) {
+template <class T, bool Fast>
+__global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go, const T* w, ConvShape g, ConvDivs dv) {
     using A = OpMath<T>;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= g.N * g.C * g.H * g.W) return;
-    const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / (g.W * g.H)) % g.C, n = i / (g.W * g.H * g.C);
-    const int64_t grp = c / g.Cg, cl = c - grp * g.Cg;
+    int64_t iw, ih, c, cl;
+    const int64_t n = dv.C.divmod<Fast>(dv.H.divmod<Fast>(dv.W.divmod<Fast>(i, iw), ih), c);
+    const int64_t grp = dv.Cg.divmod<Fast>(c, cl);
     A acc = 0;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
         const int64_t th = ih + g.ph - kh * g.dh;
-        if (th < 0 || th % g.sh != 0) continue;
-        const int64_t oh = th / g.sh;
-        if (oh >= g.OH) continue;
+        if (th < 0) continue;
+        int64_t rh;
+        const int64_t oh = dv.sh.divmod<Fast>(th, rh);
+        if (rh != 0 || oh >= g.OH) continue;
         for (int64_t kw = 0; kw < g.KW; ++kw) {
             const int64_t tw = iw + g.pw - kw * g.dw;
-            if (tw < 0 || tw % g.sw != 0) continue;
-            const int64_t ow = tw / g.sw;
-            if (ow >= g.OW) continue;
+            if (tw < 0) continue;
+            int64_t rw;
+            const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
+            if (rw != 0 || ow >= g.OW) continue;
             for (int64_t o = 0; o < g.OCg; ++o) {
                 const int64_t oc = grp * g.OCg + o;
                 acc += to_op(go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow]) * to_op(w[((oc * g.Cg + cl) * g.KH + kh) * g.KW + kw]);
@@ -71,8 +77,8 @@ __global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go
 }
 
 // Block b computes grad_w element b = (oc, cl, kh, kw); its threads split (n, oh, ow).
-template <class T>
-__global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* go, const T* x, ConvShape g) {
+template <class T, bool Fast>
+__global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* go, const T* x, ConvShape g, ConvDivs dv) {
     using A = OpMath<T>;
     __shared__ A slots[kThreads];
     const int64_t b = blockIdx.x;
@@ -81,7 +87,8 @@ __global__ void __launch_bounds__(kThreads) conv2d_grad_weight(T* gw, const T* g
     const int64_t count = g.N * g.OH * g.OW;
     A acc = 0;
     for (int64_t j = threadIdx.x; j < count; j += blockDim.x) {
-        const int64_t ow = j % g.OW, oh = (j / g.OW) % g.OH, n = j / (g.OW * g.OH);
+        int64_t ow, oh;
+        const int64_t n = dv.OH.divmod<Fast>(dv.OW.divmod<Fast>(j, ow), oh);
         const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
         if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
         acc += to_op(go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow]) * to_op(x[((n * g.C + c) * g.H + ih) * g.W + iw]);
@@ -139,8 +146,9 @@ void conv2d(const View& out, const View& x, const View& w, const View& bias, con
     if (conv_uses_gemm(g)) return conv2d_gemm(out, x, w, bias, g);
     dispatch_floating(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, &kernels::conv2d_direct<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out),
-                      data_of<const T>(x), data_of<const T>(w), data_of<const T>(bias), g);
+        launch_kernel(op, fits_fast_div(n) ? &kernels::conv2d_direct<T, true> : &kernels::conv2d_direct<T, false>,
+                      grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out), data_of<const T>(x),
+                      data_of<const T>(w), data_of<const T>(bias), g, conv_divs(g));
     });
 }
 
@@ -152,8 +160,9 @@ void conv2d_backward_input(const View& grad_x, const View& grad_out, const View&
     if (conv_uses_gemm(g)) return conv2d_backward_input_gemm(grad_x, grad_out, w, g);
     dispatch_floating(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, &kernels::conv2d_grad_input<T>, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads),
-                      data_of<T>(grad_x), data_of<const T>(grad_out), data_of<const T>(w), g);
+        launch_kernel(op, fits_fast_div(n) ? &kernels::conv2d_grad_input<T, true> : &kernels::conv2d_grad_input<T, false>,
+                      grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(grad_x), data_of<const T>(grad_out),
+                      data_of<const T>(w), g, conv_divs(g));
     });
 }
 
@@ -165,8 +174,10 @@ void conv2d_backward_weight(const View& grad_w, const View& grad_out, const View
     if (conv_grad_weight_uses_gemm(g)) return conv2d_backward_weight_gemm(grad_w, grad_out, x, g);
     dispatch_floating(grad_w.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, &kernels::conv2d_grad_weight<T>, grid_1d(n, op), dim3(block_threads(g.N * g.OH * g.OW)),
-                      data_of<T>(grad_w), data_of<const T>(grad_out), data_of<const T>(x), g);
+        const int64_t positions = g.N * g.OH * g.OW;
+        launch_kernel(op, fits_fast_div(positions) ? &kernels::conv2d_grad_weight<T, true> : &kernels::conv2d_grad_weight<T, false>,
+                      grid_1d(n, op), dim3(block_threads(positions)), data_of<T>(grad_w), data_of<const T>(grad_out),
+                      data_of<const T>(x), g, conv_divs(g));
     });
 }
 

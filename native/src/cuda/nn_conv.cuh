@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/view.h"
+#include "cuda/fast_div.cuh"
 
 namespace wick::cuda {
 
@@ -13,6 +14,17 @@ struct ConvShape {
     int64_t N, C, H, W, OC, OH, OW, KH, KW, Cg, OCg;
     int64_t sh, sw, ph, pw, dh, dw;
 };
+
+// The divisors the conv kernels split flat indices by (fast_div.cuh): output and input planes, taps.
+struct ConvDivs {
+    IndexDiv OW, OH, OC, OCg, W, H, C, Cg, KW, KH, K, P, sh, sw;
+};
+
+inline ConvDivs conv_divs(const ConvShape& g) {
+    return ConvDivs{IndexDiv(g.OW), IndexDiv(g.OH), IndexDiv(g.OC), IndexDiv(g.OCg), IndexDiv(g.W),
+                    IndexDiv(g.H),  IndexDiv(g.C),  IndexDiv(g.Cg), IndexDiv(g.KW),  IndexDiv(g.KH),
+                    IndexDiv(g.Cg * g.KH * g.KW),   IndexDiv(g.OH * g.OW),           IndexDiv(g.sh),  IndexDiv(g.sw)};
+}
 
 // True when the GEMM path pays: enough taps per output (Cg * KH * KW) to fill a matrix product.
 inline bool conv_uses_gemm(const ConvShape& g) { return g.Cg * g.KH * g.KW >= 16; }

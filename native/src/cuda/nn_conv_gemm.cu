@@ -23,15 +23,17 @@ namespace wick::cuda {
 namespace kernels {
 
 // col (chunk, K, P) for group grp of images n0 ...: col[nl, (c * KH + kh) * KW + kw, oh * OW + ow].
-template <class T>
+// Fast: every flat index fits 31 bits, so the splits take FastDiv (fast_div.cuh).
+template <class T, bool Fast>
 __global__ void __launch_bounds__(kThreads)
-    im2col_kernel(T* col, const T* x, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
+    im2col_kernel(T* col, const T* x, ConvShape g, ConvDivs dv, int64_t n0, int64_t chunk, int64_t grp) {
     const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= chunk * K * P) return;
-    const int64_t p = i % P, k = (i / P) % K, nl = i / (P * K);
-    const int64_t kw = k % g.KW, kh = (k / g.KW) % g.KH, c = k / (g.KW * g.KH);
-    const int64_t oh = p / g.OW, ow = p - oh * g.OW;
+    int64_t p, k, kw, kh, ow;
+    const int64_t nl = dv.K.divmod<Fast>(dv.P.divmod<Fast>(i, p), k);
+    const int64_t c = dv.KH.divmod<Fast>(dv.KW.divmod<Fast>(k, kw), kh);
+    const int64_t oh = dv.OW.divmod<Fast>(p, ow);
     const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
     T v{};  // all bits zero: +0 in every float type
     if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) v = x[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw];
@@ -39,25 +41,28 @@ __global__ void __launch_bounds__(kThreads)
 }
 
 // grad_x[n0 + nl, grp * Cg + c, ih, iw] = the sum of the col entries of the taps that read (ih, iw).
-template <class T, class A>
+template <class T, class A, bool Fast>
 __global__ void __launch_bounds__(kThreads)
-    col2im_kernel(T* gx, const A* col, ConvShape g, int64_t n0, int64_t chunk, int64_t grp) {
-    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW, HW = g.H * g.W;
+    col2im_kernel(T* gx, const A* col, ConvShape g, ConvDivs dv, int64_t n0, int64_t chunk, int64_t grp) {
+    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= chunk * g.Cg * HW) return;
-    const int64_t iw = i % g.W, ih = (i / g.W) % g.H, c = (i / HW) % g.Cg, nl = i / (HW * g.Cg);
+    if (i >= chunk * g.Cg * g.H * g.W) return;
+    int64_t iw, ih, c;
+    const int64_t nl = dv.Cg.divmod<Fast>(dv.H.divmod<Fast>(dv.W.divmod<Fast>(i, iw), ih), c);
     const A* cn = col + nl * K * P;
     A acc = 0;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
         const int64_t th = ih + g.ph - kh * g.dh;
-        if (th < 0 || th % g.sh != 0) continue;
-        const int64_t oh = th / g.sh;
-        if (oh >= g.OH) continue;
+        if (th < 0) continue;
+        int64_t rh;
+        const int64_t oh = dv.sh.divmod<Fast>(th, rh);
+        if (rh != 0 || oh >= g.OH) continue;
         for (int64_t kw = 0; kw < g.KW; ++kw) {
             const int64_t tw = iw + g.pw - kw * g.dw;
-            if (tw < 0 || tw % g.sw != 0) continue;
-            const int64_t ow = tw / g.sw;
-            if (ow >= g.OW) continue;
+            if (tw < 0) continue;
+            int64_t rw;
+            const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
+            if (rw != 0 || ow >= g.OW) continue;
             acc += cn[((c * g.KH + kh) * g.KW + kw) * P + oh * g.OW + ow];
         }
     }
@@ -119,8 +124,18 @@ template <class T>
 void im2col(T* col, const T* x, const ConvShape& g, int64_t n0, int64_t chunk, int64_t grp) {
     const int64_t total = chunk * g.Cg * g.KH * g.KW * g.OH * g.OW;
     if (total == 0) return;
-    launch_kernel("conv2d (im2col)", &kernels::im2col_kernel<T>, grid_1d(ceil_div(total, kThreads), "conv2d (im2col)"),
-                  dim3(kThreads), col, x, g, n0, chunk, grp);
+    const char* op = "conv2d (im2col)";
+    launch_kernel(op, fits_fast_div(total) ? &kernels::im2col_kernel<T, true> : &kernels::im2col_kernel<T, false>,
+                  grid_1d(ceil_div(total, kThreads), op), dim3(kThreads), col, x, g, conv_divs(g), n0, chunk, grp);
+}
+
+template <class T, class A>
+void col2im(T* gx, const A* col, const ConvShape& g, int64_t n0, int64_t chunk, int64_t grp) {
+    const int64_t total = chunk * g.Cg * g.H * g.W;
+    if (total == 0) return;
+    const char* op = "conv2d_backward_input (col2im)";
+    launch_kernel(op, fits_fast_div(total) ? &kernels::col2im_kernel<T, A, true> : &kernels::col2im_kernel<T, A, false>,
+                  grid_1d(ceil_div(total, kThreads), op), dim3(kThreads), gx, col, g, conv_divs(g), n0, chunk, grp);
 }
 
 }  // namespace
@@ -168,10 +183,7 @@ void conv2d_backward_input_gemm(const View& grad_x, const View& grad_out, const 
                 const View b = view3(data_of<const T>(grad_out) + (n0 * g.OC + grp * g.OCg) * P, grad_x.dtype, cn, g.OCg, P,
                                      g.OC * P, P, 1);
                 matmul_into(c, a, b, 1.0, 0.0, WK_TF32_CONVOLUTION);
-                const int64_t total = cn * g.Cg * g.H * g.W;
-                if (total == 0) continue;
-                launch_kernel(op, &kernels::col2im_kernel<T, A>, grid_1d(ceil_div(total, kThreads), op), dim3(kThreads),
-                              data_of<T>(grad_x), col.as<const A>(), g, n0, cn, grp);
+                col2im(data_of<T>(grad_x), col.as<const A>(), g, n0, cn, grp);
             }
         }
     });

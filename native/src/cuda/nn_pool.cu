@@ -5,6 +5,7 @@
 // max backward scatters along recorded indices, so one thread walks one plane in order (sums of
 // overlapping windows are then deterministic, as on the CPU). An index outside the plane (not one
 // max_pool2d produced) is skipped rather than written.
+#include "cuda/fast_div.cuh"
 #include "cuda/index_common.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_common.cuh"
@@ -18,11 +19,14 @@ struct PoolShape {
 
 namespace kernels {
 
-template <class T>
-__global__ void __launch_bounds__(kThreads) max_pool2d_kernel(T* out, int64_t* indices, const T* x, PoolShape s) {
+// Fast: every output index fits 31 bits, so its split into (plane, oh, ow) takes FastDiv.
+template <class T, bool Fast>
+__global__ void __launch_bounds__(kThreads)
+    max_pool2d_kernel(T* out, int64_t* indices, const T* x, PoolShape s, IndexDiv div_ow, IndexDiv div_oh) {
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= s.P * s.OH * s.OW) return;
-    const int64_t ow = i % s.OW, oh = (i / s.OW) % s.OH, pl = i / (s.OW * s.OH);
+    int64_t ow, oh;
+    const int64_t pl = div_oh.divmod<Fast>(div_ow.divmod<Fast>(i, ow), oh);
     const T* xp = x + pl * s.H * s.W;
     T best = -static_cast<T>(INFINITY);
     int64_t best_i = -1;
@@ -179,8 +183,9 @@ void max_pool2d(const View& out, const View& indices, const View& x, const Pool2
     if (out.numel() == 0) return;
     dispatch_f32_f64(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, &kernels::max_pool2d_kernel<T>, grid_1d(ceil_div(out.numel(), kThreads), op), dim3(kThreads),
-                      data_of<T>(out), data_of<int64_t>(indices), data_of<const T>(x), s);
+        launch_kernel(op, fits_fast_div(out.numel()) ? &kernels::max_pool2d_kernel<T, true> : &kernels::max_pool2d_kernel<T, false>,
+                      grid_1d(ceil_div(out.numel(), kThreads), op), dim3(kThreads), data_of<T>(out), data_of<int64_t>(indices),
+                      data_of<const T>(x), s, IndexDiv(s.OW), IndexDiv(s.OH));
     });
 }
 
