@@ -22,51 +22,72 @@ namespace wick::cuda {
 
 namespace kernels {
 
+// im2col and col2im run over rows of contiguous elements (a row of col, a plane of grad_x):
+// blockIdx.x is the row and blockIdx.y a tile of kTileElements * blockDim.x elements, in which thread
+// t takes t, t + blockDim.x, ... (each store instruction of a warp covers 32 consecutive elements).
+// The row's coordinates are split once per thread rather than once per element.
+constexpr int kTileElements = 4;
+
 // col (chunk, K, P) for group grp of images n0 ...: col[nl, (c * KH + kh) * KW + kw, oh * OW + ow].
-// Fast: every flat index fits 31 bits, so the splits take FastDiv (fast_div.cuh).
+// Block (row = nl * K + k, tile); Fast: every index fits 31 bits, so the splits take FastDiv.
 template <class T, bool Fast>
 __global__ void __launch_bounds__(kThreads)
-    im2col_kernel(T* col, const T* x, ConvShape g, ConvDivs dv, int64_t n0, int64_t chunk, int64_t grp) {
-    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW;
-    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= chunk * K * P) return;
-    int64_t p, k, kw, kh, ow;
-    const int64_t nl = dv.K.divmod<Fast>(dv.P.divmod<Fast>(i, p), k);
+    im2col_kernel(T* col, const T* x, ConvShape g, ConvDivs dv, int64_t n0, int64_t grp) {
+    const int64_t P = g.OH * g.OW, row = blockIdx.x;
+    int64_t k, kw, kh;
+    const int64_t nl = dv.K.divmod<Fast>(row, k);
     const int64_t c = dv.KH.divmod<Fast>(dv.KW.divmod<Fast>(k, kw), kh);
-    const int64_t oh = dv.OW.divmod<Fast>(p, ow);
-    const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
-    T v{};  // all bits zero: +0 in every float type
-    if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) v = x[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw];
-    col[i] = v;
+    const T* xc = x + ((n0 + nl) * g.C + grp * g.Cg + c) * g.H * g.W;
+    T* out = col + row * P;
+    const int64_t base = static_cast<int64_t>(blockIdx.y) * blockDim.x * kTileElements + threadIdx.x;
+#pragma unroll
+    for (int j = 0; j < kTileElements; ++j) {
+        const int64_t p = base + static_cast<int64_t>(j) * blockDim.x;
+        if (p >= P) return;
+        int64_t ow;
+        const int64_t oh = dv.OW.divmod<Fast>(p, ow);
+        const int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
+        T v{};  // all bits zero: +0 in every float type
+        if (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) v = xc[ih * g.W + iw];
+        out[p] = v;
+    }
 }
 
 // grad_x[n0 + nl, grp * Cg + c, ih, iw] = the sum of the col entries of the taps that read (ih, iw).
+// Block (plane = nl * Cg + c, tile of H * W).
 template <class T, class A, bool Fast>
 __global__ void __launch_bounds__(kThreads)
-    col2im_kernel(T* gx, const A* col, ConvShape g, ConvDivs dv, int64_t n0, int64_t chunk, int64_t grp) {
-    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW;
-    const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= chunk * g.Cg * g.H * g.W) return;
-    int64_t iw, ih, c;
-    const int64_t nl = dv.Cg.divmod<Fast>(dv.H.divmod<Fast>(dv.W.divmod<Fast>(i, iw), ih), c);
-    const A* cn = col + nl * K * P;
-    A acc = 0;
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-        const int64_t th = ih + g.ph - kh * g.dh;
-        if (th < 0) continue;
-        int64_t rh;
-        const int64_t oh = dv.sh.divmod<Fast>(th, rh);
-        if (rh != 0 || oh >= g.OH) continue;
-        for (int64_t kw = 0; kw < g.KW; ++kw) {
-            const int64_t tw = iw + g.pw - kw * g.dw;
-            if (tw < 0) continue;
-            int64_t rw;
-            const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
-            if (rw != 0 || ow >= g.OW) continue;
-            acc += cn[((c * g.KH + kh) * g.KW + kw) * P + oh * g.OW + ow];
+    col2im_kernel(T* gx, const A* col, ConvShape g, ConvDivs dv, int64_t n0, int64_t grp) {
+    const int64_t P = g.OH * g.OW, K = g.Cg * g.KH * g.KW, HW = g.H * g.W, plane = blockIdx.x;
+    int64_t c;
+    const int64_t nl = dv.Cg.divmod<Fast>(plane, c);
+    const A* cn = col + nl * K * P + c * g.KH * g.KW * P;
+    T* out = gx + ((n0 + nl) * g.C + grp * g.Cg + c) * HW;
+    const int64_t base = static_cast<int64_t>(blockIdx.y) * blockDim.x * kTileElements + threadIdx.x;
+#pragma unroll
+    for (int j = 0; j < kTileElements; ++j) {
+        const int64_t e = base + static_cast<int64_t>(j) * blockDim.x;
+        if (e >= HW) return;
+        int64_t iw;
+        const int64_t ih = dv.W.divmod<Fast>(e, iw);
+        A acc = 0;
+        for (int64_t kh = 0; kh < g.KH; ++kh) {
+            const int64_t th = ih + g.ph - kh * g.dh;
+            if (th < 0) continue;
+            int64_t rh;
+            const int64_t oh = dv.sh.divmod<Fast>(th, rh);
+            if (rh != 0 || oh >= g.OH) continue;
+            for (int64_t kw = 0; kw < g.KW; ++kw) {
+                const int64_t tw = iw + g.pw - kw * g.dw;
+                if (tw < 0) continue;
+                int64_t rw;
+                const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
+                if (rw != 0 || ow >= g.OW) continue;
+                acc += cn[(kh * g.KW + kw) * P + oh * g.OW + ow];
+            }
         }
+        out[e] = from_op<T>(acc);
     }
-    gx[(((n0 + nl) * g.C + grp * g.Cg + c) * g.H + ih) * g.W + iw] = from_op<T>(acc);
 }
 
 // out (N, OC, P) = bias[oc]: the C operand of the forward GEMMs (beta 1).
@@ -120,22 +141,36 @@ View view3(const void* data, DType dt, int64_t b, int64_t r, int64_t c, int64_t 
     return v;
 }
 
+// The grid of a row kernel above: `rows` rows of `count` elements, blocks of `threads`.
+dim3 row_tiles(int64_t rows, int64_t count, int threads, const char* op) {
+    const int64_t tiles = ceil_div(count, static_cast<int64_t>(threads) * kernels::kTileElements);
+    check(tiles <= 65535, WK_ERR_INVALID_ARGUMENT, op, ": ", count, " elements per row exceed the CUDA grid limit");
+    return dim3(grid_1d(rows, op).x, static_cast<unsigned int>(tiles));
+}
+
+// Threads per block of a row kernel: enough for one tile to cover `count`, up to kThreads.
+int row_threads(int64_t count) { return block_threads(ceil_div(count, kernels::kTileElements)); }
+
 template <class T>
 void im2col(T* col, const T* x, const ConvShape& g, int64_t n0, int64_t chunk, int64_t grp) {
-    const int64_t total = chunk * g.Cg * g.KH * g.KW * g.OH * g.OW;
-    if (total == 0) return;
+    const int64_t rows = chunk * g.Cg * g.KH * g.KW, P = g.OH * g.OW;
+    if (rows * P == 0) return;
     const char* op = "conv2d (im2col)";
-    launch_kernel(op, fits_fast_div(total) ? &kernels::im2col_kernel<T, true> : &kernels::im2col_kernel<T, false>,
-                  grid_1d(ceil_div(total, kThreads), op), dim3(kThreads), col, x, g, conv_divs(g), n0, chunk, grp);
+    const int threads = row_threads(P);
+    launch_kernel(op, fits_fast_div(rows * P) ? &kernels::im2col_kernel<T, true> : &kernels::im2col_kernel<T, false>,
+                  row_tiles(rows, P, threads, op), dim3(threads), col, x, g, conv_divs(g), n0, grp);
 }
 
 template <class T, class A>
 void col2im(T* gx, const A* col, const ConvShape& g, int64_t n0, int64_t chunk, int64_t grp) {
-    const int64_t total = chunk * g.Cg * g.H * g.W;
-    if (total == 0) return;
+    const int64_t planes = chunk * g.Cg, HW = g.H * g.W;
+    if (planes * HW == 0) return;
     const char* op = "conv2d_backward_input (col2im)";
-    launch_kernel(op, fits_fast_div(total) ? &kernels::col2im_kernel<T, A, true> : &kernels::col2im_kernel<T, A, false>,
-                  grid_1d(ceil_div(total, kThreads), op), dim3(kThreads), gx, col, g, conv_divs(g), n0, chunk, grp);
+    const int threads = row_threads(HW);
+    // The dividends: plane, element, and the tap offsets ih + ph and iw + pw.
+    const bool fast = fits_fast_div(planes * HW) && fits_fast_div(g.H + g.ph) && fits_fast_div(g.W + g.pw);
+    launch_kernel(op, fast ? &kernels::col2im_kernel<T, A, true> : &kernels::col2im_kernel<T, A, false>,
+                  row_tiles(planes, HW, threads, op), dim3(threads), gx, col, g, conv_divs(g), n0, grp);
 }
 
 }  // namespace

@@ -47,24 +47,26 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* 
 }
 
 // The two centred sums of a register row, combined across the block in one reduction.
+template <class T>
 struct CentredSums {
-    double d, q;  // sum of (x - mu_t), sum of (x - mu_t)^2
+    T d, q;  // sum of (x - mu_t), sum of (x - mu_t)^2
     __device__ __forceinline__ CentredSums operator+(const CentredSums& o) const { return {d + o.d, q + o.q}; }
 };
 
 // layer_norm_rows for rows that fit registers (row_plan): x is read once, its vectors kept in
 // registers for the mean, the centred sum of squares and the output. Each thread sums its own
-// E * V <= 32 values in T and the block combines the threads' partials in double: as accurate as
-// the CPU's pairwise moments, without the per-element float-to-double conversions (a quarter-rate
-// instruction on the GPU) that held this kernel below the copy bandwidth. The squares are centred
-// on mu_t, the mean rounded to T, and the sum of d = x - mu_t takes out what that rounding adds:
-// var = q / N - (d / N)^2, as sum (x - mu_t)^2 = sum (x - mu)^2 + N (mu - mu_t)^2.
+// E * V <= 32 values in T, and the block combines the threads' partial sums of x in double (no
+// per-element float-to-double conversion, a quarter-rate instruction that held this kernel below
+// the copy bandwidth). The squares are centred on mu_t, the mean rounded to T, and the sum of
+// d = x - mu_t takes out what that rounding adds: var = q / N - (d / N)^2, as sum (x - mu_t)^2 =
+// sum (x - mu)^2 + N (mu - mu_t)^2. Centred values are small, so their sums stay in T; the output
+// is ((x - mu_t) - d / N) * rstd, exact for rows far from zero (1000 + [0, 0.01) in float32).
 template <class T, int E, bool Aligned>
 __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean, T* rstd, const T* x, const T* w,
-                                                                 const T* b, int64_t N, double eps) {
+                                                                 const T* b, int64_t N, double inv_n, T eps) {
     constexpr int V = kRowVec<T>;
     __shared__ double mean_slots[kThreads / 32];
-    __shared__ CentredSums slots[kThreads / 32];
+    __shared__ CentredSums<T> slots[kThreads / 32];
     const int64_t r = blockIdx.x, base = r * N;
     const int64_t step = static_cast<int64_t>(blockDim.x) * V, j0 = static_cast<int64_t>(threadIdx.x) * V;
     T v[E][V];
@@ -75,8 +77,7 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean
 #pragma unroll
         for (int k = 0; k < V; ++k) s += v[e][k];
     }
-    const double mu = block_reduce_warps(static_cast<double>(s), mean_slots, SumOp{}) / static_cast<double>(N);
-    const T mu_t = static_cast<T>(mu);
+    const T mu_t = static_cast<T>(block_reduce_warps(static_cast<double>(s), mean_slots, SumOp{}) * inv_n);
     T d = 0, q = 0;
 #pragma unroll
     for (int e = 0; e < E; ++e)
@@ -87,14 +88,14 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean
                 d += c;
                 q += c * c;
             }
-    const CentredSums t = block_reduce_warps(CentredSums{static_cast<double>(d), static_cast<double>(q)}, slots, SumOp{});
-    const double dm = t.d / static_cast<double>(N), var = fmax(t.q / static_cast<double>(N) - dm * dm, 0.0);
-    const T rs = static_cast<T>(1.0 / m_sqrt(var + eps)), dm_t = static_cast<T>(dm);
+    const CentredSums<T> t = block_reduce_warps(CentredSums<T>{d, q}, slots, SumOp{});
+    const T n_inv = static_cast<T>(inv_n), dm = t.d * n_inv, var = t.q * n_inv - dm * dm;
+    const T rs = T(1) / m_sqrt((var > T(0) ? var : T(0)) + eps);
 #pragma unroll
     for (int e = 0; e < E; ++e) {
         const int64_t j = j0 + e * step;
 #pragma unroll
-        for (int k = 0; k < V; ++k) v[e][k] = ((v[e][k] - mu_t) - dm_t) * rs;
+        for (int k = 0; k < V; ++k) v[e][k] = ((v[e][k] - mu_t) - dm) * rs;
         if (w != nullptr) {
             T wv[V];
             row_load<T, Aligned>(wv, w, j, N, T(0));
@@ -110,7 +111,7 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows_regs(T* out, T* mean
         row_store<T, Aligned>(out + base, v[e], j, N);
     }
     if (threadIdx.x == 0) {
-        mean[r] = static_cast<T>(static_cast<double>(mu_t) + dm);
+        mean[r] = static_cast<T>(static_cast<double>(mu_t) + static_cast<double>(dm));
         rstd[r] = rs;
     }
 }
@@ -438,7 +439,8 @@ void layer_norm(const View& out, const View& mean, const View& rstd, const View&
                 launch_kernel(op,
                               aligned ? &kernels::layer_norm_rows_regs<T, E, true> : &kernels::layer_norm_rows_regs<T, E, false>,
                               grid_1d(M, op), dim3(p.threads), data_of<T>(out), data_of<T>(mean), data_of<T>(rstd),
-                              data_of<const T>(x), data_of<const T>(weight), data_of<const T>(bias), N, eps);
+                              data_of<const T>(x), data_of<const T>(weight), data_of<const T>(bias), N, 1.0 / static_cast<double>(N),
+                              static_cast<T>(eps));
             });
             return;
         }
