@@ -11,7 +11,8 @@
 # artifacts/device-out: table.txt, cuda_bench.json, tests.log, build.log and device-logs.tar.gz
 # (everything else).
 # Environment: WICK_CUDA_ARCHITECTURES (default 90-real), WICK_SKIP_TESTS=1, WICK_SKIP_BENCH=1,
-# WICK_BENCH_QUICK=1 (small sizes), WICK_TEST_FILTER (default TestCategory=Cuda), WICK_DEADLINE_S (default
+# WICK_BENCH_QUICK=1 (small sizes), WICK_TEST_FILTER (default TestCategory=Cuda), WICK_PROFILE=1 (kernel
+# times of some bench sections through ncu, scripts/device-profile.sh), WICK_DEADLINE_S (default
 # 540: the tests and benchmarks get timeouts that end the script by then, so its logs come back even when
 # the device time left is short).
 set -u -o pipefail
@@ -21,7 +22,7 @@ OUT=${OUT:-$ROOT/artifacts/device-out}
 mkdir -p "$OUT"
 LOGS=$(mktemp -d /tmp/wick-device-logs.XXXX)
 finish() {
-    for f in table.txt cuda_bench.json tests.log build.log; do [[ -f "$LOGS/$f" ]] && cp "$LOGS/$f" "$OUT/"; done
+    for f in table.txt cuda_bench.json tests.log build.log profile.txt; do [[ -f "$LOGS/$f" ]] && cp "$LOGS/$f" "$OUT/"; done
     tar -czf "$OUT/device-logs.tar.gz" -C "$LOGS" . 2>/dev/null
 }
 trap finish EXIT
@@ -87,6 +88,11 @@ if [[ "${WICK_SKIP_BENCH:-0}" != 1 ]]; then
     (cd "$RUN/runner" && timeout $(budget 180) ./Wick.Bench.Cuda --json "$LOGS/wick_bench.json" $quick) 2>&1 | tee "$LOGS/wick_bench.log"
     step "benchmarks: PyTorch"
     timeout $(budget 180) python3 bench/cuda/torch_bench.py --json "$LOGS/torch_bench.json" $quick 2>&1 | tee "$LOGS/torch_bench.log"
+fi
+
+if [[ "${WICK_PROFILE:-0}" == 1 ]]; then
+    step "kernel profile (ncu)"
+    timeout $(budget 300) bash scripts/device-profile.sh "$RUN" "$LOGS" 2>&1 | tee "$LOGS/profile.txt"
 fi
 
 step "done"

@@ -1,6 +1,8 @@
 // GPU benchmarks of Wick, timed with CUDA events (median of repeated runs after warm-up), written
 // as JSON for bench/cuda/report.py, which sets them beside PyTorch's numbers from the same run
-// (bench/cuda/torch_bench.py). Usage: Wick.Bench.Cuda [--json path] [--quick]
+// (bench/cuda/torch_bench.py). Usage: Wick.Bench.Cuda [--json path] [--quick] [--only SECTION] [--iters N]
+// Sections: elementwise, matmul, rows (softmax, layer_norm), steps, cnn-layers, conv; --only runs one (for a
+// profiler run, with a small --iters).
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -17,10 +19,22 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        string? json = null;
+        string? json = null, only = null;
         bool quick = args.Contains("--quick");
+        int? itersArg = null;
         for (int i = 0; i + 1 < args.Length; i++)
+        {
             if (args[i] == "--json") json = args[i + 1];
+            if (args[i] == "--only") only = args[i + 1];
+            if (args[i] == "--iters") itersArg = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        }
+        string[] sections = { "elementwise", "matmul", "rows", "steps", "cnn-layers", "conv" };
+        if (only != null && !sections.Contains(only))
+        {
+            Console.Error.WriteLine($"Wick.Bench.Cuda: unknown section '{only}' (sections: {string.Join(", ", sections)})");
+            return 2;
+        }
+        bool Want(string section) => only == null || only == section;
         if (!Cuda.IsAvailable)
         {
             Console.Error.WriteLine("Wick.Bench.Cuda: no CUDA device: " + Cuda.UnavailableReason);
@@ -31,8 +45,9 @@ internal static class Program
         var results = new List<Result>();
         Device gpu = Device.Cuda(0);
         long n = quick ? 1L << 24 : 1L << 28;  // 256M floats: 1 GiB per tensor
-        int iters = quick ? 5 : 20;
+        int iters = itersArg ?? (quick ? 5 : 20);
 
+        if (Want("elementwise"))
         using (Tensor a = Tensor.Rand(new[] { n }, DType.Float32, gpu))
         using (Tensor b = Tensor.Rand(new[] { n }, DType.Float32, gpu))
         using (Tensor c = Tensor.Empty(new[] { n }, DType.Float32, gpu))
@@ -49,7 +64,7 @@ internal static class Program
 
         long m = quick ? 2048 : 8192;
         double flops = 2.0 * m * m * m;
-        foreach ((string name, DType dt, bool tf32) in new[] { ("f32", DType.Float32, false), ("tf32", DType.Float32, true), ("bf16", DType.BFloat16, false) })
+        foreach ((string name, DType dt, bool tf32) in Want("matmul") ? new[] { ("f32", DType.Float32, false), ("tf32", DType.Float32, true), ("bf16", DType.BFloat16, false) } : Array.Empty<(string, DType, bool)>())
         {
             bool before = Cuda.AllowTF32;
             Cuda.AllowTF32 = tf32;
@@ -70,6 +85,7 @@ internal static class Program
         // softmax and layer_norm over rows of 4096 floats: one read and one write of the tensor.
         const long cols = 4096;
         long rows = n / 4 / cols;
+        if (Want("rows"))
         using (Tensor x = Tensor.RandN(new[] { rows, cols }, DType.Float32, gpu))
         {
             double moved = 2.0 * rows * cols * 4;
@@ -82,26 +98,29 @@ internal static class Program
 
         // The nn issue's training steps (bench/TrainStep) with larger batches: SGD with momentum, cross-entropy.
         long mlpBatch = quick ? 512 : 4096, cnnBatch = quick ? 64 : 512;
-        results.Add(TrainStep($"mlp 784-512-512-10 b{mlpBatch} train step",
-            () => new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10)),
-            new[] { mlpBatch, 784L }, gpu, iters));
-        results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} train step",
-            () => new Sequential(
-                new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(64 * 7 * 7, 10)),
-            new[] { cnnBatch, 1L, 28, 28 }, gpu, iters));
-        // The same step with the forward and the loss under float16 autocast (convolutions and the linear layer in float16).
-        results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} autocast f16 train step",
-            () => new Sequential(
-                new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
-                new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
-                new Flatten(), new Linear(64 * 7 * 7, 10)),
-            new[] { cnnBatch, 1L, 28, 28 }, gpu, iters, autocast: DType.Float16));
+        if (Want("steps"))
+        {
+            results.Add(TrainStep($"mlp 784-512-512-10 b{mlpBatch} train step",
+                () => new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10)),
+                new[] { mlpBatch, 784L }, gpu, iters));
+            results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} train step",
+                () => new Sequential(
+                    new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                    new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                    new Flatten(), new Linear(64 * 7 * 7, 10)),
+                new[] { cnnBatch, 1L, 28, 28 }, gpu, iters));
+            // The same step with the forward and the loss under float16 autocast (convolutions and the linear layer in float16).
+            results.Add(TrainStep($"cnn conv-bn-relu-pool x2 b{cnnBatch} autocast f16 train step",
+                () => new Sequential(
+                    new Conv2d(1, 32, 3, padding: 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                    new Conv2d(32, 64, 3, padding: 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                    new Flatten(), new Linear(64 * 7 * 7, 10)),
+                new[] { cnnBatch, 1L, 28, 28 }, gpu, iters, autocast: DType.Float16));
+        }
         Memory.EmptyCache(gpu);
-        results.AddRange(CnnLayers(cnnBatch, gpu, iters));
+        if (Want("cnn-layers")) results.AddRange(CnnLayers(cnnBatch, gpu, iters));
         Memory.EmptyCache(gpu);
-        results.AddRange(ConvDtypes(quick ? 8 : 64, gpu, iters));
+        if (Want("conv")) results.AddRange(ConvDtypes(quick ? 8 : 64, gpu, iters));
         Memory.EmptyCache(gpu);
 
         foreach (Result r in results)
