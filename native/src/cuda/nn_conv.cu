@@ -9,6 +9,8 @@
 // no zeroing. Layouts: x (N, C, H, W), w (OC, C / G, KH, KW), out (N, OC, OH, OW), contiguous.
 // Element types: float32, float64, float16 and bfloat16; sums run in OpMath<T> (float for the 16-bit
 // types, as cuDNN and PyTorch accumulate them) and each result is rounded to T once.
+#include <type_traits>
+
 #include "cuda/buffer.cuh"
 #include "cuda/nn.cuh"
 #include "cuda/nn_conv.cuh"
@@ -18,27 +20,47 @@ namespace wick::cuda {
 
 namespace kernels {
 
-// Fast (here and below): every flat index fits 31 bits, so the index splits take FastDiv.
-template <class T, bool Fast>
-__global__ void __launch_bounds__(kThreads)
-    conv2d_direct(T* out, const T* x, const T* w, const T* bias, ConvShape g, ConvDivs dv) {
+// Fast (here and below): every flat index fits 31 bits, so the index splits take FastDiv; in
+// conv2d_direct the offsets inside an input plane are 32-bit too. KH_, KW_: the kernel size when it
+// is fixed at compile time (3 x 3, whose taps unroll), 0 for any other size. A window wholly inside
+// the input skips the bounds checks; the taps are summed in the same order either way (c, kh, kw).
+template <class T, bool Fast, int KH_, int KW_>
+__global__ void __launch_bounds__(kThreads) conv2d_direct(T* __restrict__ out, const T* __restrict__ x,
+                                                          const T* __restrict__ w, const T* __restrict__ bias,
+                                                          ConvShape g, ConvDivs dv) {
     using A = OpMath<T>;
+    using I = std::conditional_t<Fast, int32_t, int64_t>;
     const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= g.N * g.OC * g.OH * g.OW) return;
     int64_t ow, oh, oc, ocl;
     const int64_t n = dv.OC.divmod<Fast>(dv.OH.divmod<Fast>(dv.OW.divmod<Fast>(i, ow), oh), oc);
     const int64_t c0 = dv.OCg.divmod<Fast>(oc, ocl) * g.Cg;
+    const I KH = KH_ > 0 ? I(KH_) : static_cast<I>(g.KH), KW = KW_ > 0 ? I(KW_) : static_cast<I>(g.KW);
+    const I H = static_cast<I>(g.H), W = static_cast<I>(g.W), dh = static_cast<I>(g.dh), dw = static_cast<I>(g.dw);
+    const I ih0 = static_cast<I>(oh * g.sh - g.ph), iw0 = static_cast<I>(ow * g.sw - g.pw);
+    const bool inside = ih0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 >= 0 && iw0 + (KW - 1) * dw < W;
+    const T* xn = x + (n * g.C + c0) * g.H * g.W;
+    const T* wo = w + oc * g.Cg * KH * KW;
     A acc = 0;
     for (int64_t c = 0; c < g.Cg; ++c) {
-        const T* xc = x + (n * g.C + c0 + c) * g.H * g.W;
-        const T* wc = w + (oc * g.Cg + c) * g.KH * g.KW;
-        for (int64_t kh = 0; kh < g.KH; ++kh) {
-            const int64_t ih = oh * g.sh - g.ph + kh * g.dh;
-            if (ih < 0 || ih >= g.H) continue;
-            for (int64_t kw = 0; kw < g.KW; ++kw) {
-                const int64_t iw = ow * g.sw - g.pw + kw * g.dw;
-                if (iw < 0 || iw >= g.W) continue;
-                acc += to_op(xc[ih * g.W + iw]) * to_op(wc[kh * g.KW + kw]);
+        const T* xc = xn + c * g.H * g.W;
+        const T* wc = wo + c * KH * KW;
+        if (inside) {
+#pragma unroll
+            for (I kh = 0; kh < KH; ++kh)
+#pragma unroll
+                for (I kw = 0; kw < KW; ++kw) acc += to_op(xc[(ih0 + kh * dh) * W + iw0 + kw * dw]) * to_op(wc[kh * KW + kw]);
+        } else {
+#pragma unroll
+            for (I kh = 0; kh < KH; ++kh) {
+                const I ih = ih0 + kh * dh;
+                if (ih < 0 || ih >= H) continue;
+#pragma unroll
+                for (I kw = 0; kw < KW; ++kw) {
+                    const I iw = iw0 + kw * dw;
+                    if (iw < 0 || iw >= W) continue;
+                    acc += to_op(xc[ih * W + iw]) * to_op(wc[kh * KW + kw]);
+                }
             }
         }
     }
@@ -146,8 +168,10 @@ void conv2d(const View& out, const View& x, const View& w, const View& bias, con
     if (conv_uses_gemm(g)) return conv2d_gemm(out, x, w, bias, g);
     dispatch_floating(x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, fits_fast_div(n) ? &kernels::conv2d_direct<T, true> : &kernels::conv2d_direct<T, false>,
-                      grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out), data_of<const T>(x),
+        const bool fast = fits_fast_div(n) && fits_fast_div(x.numel()), k3 = g.KH == 3 && g.KW == 3;
+        auto kernel = fast ? (k3 ? &kernels::conv2d_direct<T, true, 3, 3> : &kernels::conv2d_direct<T, true, 0, 0>)
+                           : (k3 ? &kernels::conv2d_direct<T, false, 3, 3> : &kernels::conv2d_direct<T, false, 0, 0>);
+        launch_kernel(op, kernel, grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(out), data_of<const T>(x),
                       data_of<const T>(w), data_of<const T>(bias), g, conv_divs(g));
     });
 }

@@ -114,6 +114,10 @@ public class CudaNNTests
             // gradient takes the GEMM path (one image per column chunk in the emulator build) and the bias gradient
             // sums each channel in parts.
             yield return new TestCaseData(dtype, new long[] { 6, 1, 56, 56 }, new long[] { 4, 1, 3, 3 }, 1L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} one input channel over many positions matches cpu");
+            // The direct forward's unrolled 3x3 taps with stride and dilation (depthwise: windows inside and across the
+            // edges), and its any-size taps (2x3).
+            yield return new TestCaseData(dtype, new long[] { 2, 4, 9, 8 }, new long[] { 4, 1, 3, 3 }, 2L, 1L, 2L, 4L, true).SetName($"Conv2d {dtype} depthwise 3x3 stride 2 dilation 2 (direct) matches cpu");
+            yield return new TestCaseData(dtype, new long[] { 2, 1, 7, 9 }, new long[] { 3, 1, 2, 3 }, 2L, 1L, 1L, 1L, true).SetName($"Conv2d {dtype} 2x3 taps stride 2 (direct) matches cpu");
         }
     }
 
