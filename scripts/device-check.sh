@@ -12,7 +12,8 @@
 # (everything else).
 # Environment: WICK_CUDA_ARCHITECTURES (default 90-real), WICK_SKIP_TESTS=1, WICK_SKIP_BENCH=1,
 # WICK_BENCH_QUICK=1 (small sizes), WICK_TEST_FILTER (default TestCategory=Cuda), WICK_PROFILE=1 (kernel
-# times of some bench sections through ncu, scripts/device-profile.sh), WICK_DEADLINE_S (default
+# times of some bench sections through ncu, scripts/device-profile.sh), WICK_MATMUL_REPEATS=N (the matmul
+# section N more times, Wick and PyTorch alternated, with the median ratio), WICK_DEADLINE_S (default
 # 540: the tests and benchmarks get timeouts that end the script by then, so its logs come back even when
 # the device time left is short).
 set -u -o pipefail
@@ -22,7 +23,7 @@ OUT=${OUT:-$ROOT/artifacts/device-out}
 mkdir -p "$OUT"
 LOGS=$(mktemp -d /tmp/wick-device-logs.XXXX)
 finish() {
-    for f in table.txt cuda_bench.json tests.log build.log profile.txt; do [[ -f "$LOGS/$f" ]] && cp "$LOGS/$f" "$OUT/"; done
+    for f in table.txt cuda_bench.json tests.log build.log profile.txt matmul_repeats.txt; do [[ -f "$LOGS/$f" ]] && cp "$LOGS/$f" "$OUT/"; done
     tar -czf "$OUT/device-logs.tar.gz" -C "$LOGS" . 2>/dev/null
 }
 trap finish EXIT
@@ -88,6 +89,33 @@ if [[ "${WICK_SKIP_BENCH:-0}" != 1 ]]; then
     (cd "$RUN/runner" && timeout $(budget 180) ./Wick.Bench.Cuda --json "$LOGS/wick_bench.json" $quick) 2>&1 | tee "$LOGS/wick_bench.log"
     step "benchmarks: PyTorch"
     timeout $(budget 180) python3 bench/cuda/torch_bench.py --json "$LOGS/torch_bench.json" $quick 2>&1 | tee "$LOGS/torch_bench.log"
+fi
+
+if [[ "${WICK_MATMUL_REPEATS:-0}" -gt 0 ]]; then
+    # cuBLAS's 8192^3 rates vary by about 5% between runs (on both sides): the matmul section again, Wick and
+    # PyTorch alternated, 50 products per dtype each time, and the median ratio.
+    step "matmul: Wick and PyTorch alternated ${WICK_MATMUL_REPEATS} times"
+    for r in $(seq 1 "$WICK_MATMUL_REPEATS"); do
+        (cd "$RUN/runner" && timeout $(budget 60) ./Wick.Bench.Cuda --only matmul --iters 50 --json "$LOGS/wick_mm_$r.json") >/dev/null 2>&1
+        timeout $(budget 60) python3 bench/cuda/torch_bench.py --only matmul --iters 50 --json "$LOGS/torch_mm_$r.json" >/dev/null 2>&1
+    done
+    python3 - "$LOGS" <<'PY' | tee "$LOGS/matmul_repeats.txt"
+import glob, json, statistics, sys
+def runs(side):
+    by_case = {}
+    for f in sorted(glob.glob(f"{sys.argv[1]}/{side}_mm_*.json")):
+        for r in json.load(open(f))["results"]:
+            by_case.setdefault(r["case"], []).append(r["value"])
+    return by_case
+wick, torch = runs("wick"), runs("torch")
+print(f"{'case':24} {'wick TFLOP/s, each run':34} {'torch TFLOP/s, each run':34} median ratio")
+for case, w in wick.items():
+    t = torch.get(case, [])
+    if not t:
+        continue
+    ratios = [a / b for a, b in zip(w, t)]
+    print(f"{case:24} {' '.join(f'{v:6.1f}' for v in w):34} {' '.join(f'{v:6.1f}' for v in t):34} {statistics.median(ratios):.3f}")
+PY
 fi
 
 if [[ "${WICK_PROFILE:-0}" == 1 ]]; then

@@ -1,6 +1,7 @@
 """PyTorch's side of the GPU benchmarks (bench/Wick.Bench.Cuda measures Wick's): the same cases,
 the same sizes, timed the same way (CUDA events, median of repeated runs after warm-up).
-Usage: python3 torch_bench.py [--json path] [--quick]"""
+Usage: python3 torch_bench.py [--json path] [--quick] [--only SECTION] [--iters N]
+Sections (as Wick.Bench.Cuda's): elementwise, matmul, rows, steps, cnn-layers, conv."""
 import json
 import sys
 
@@ -107,15 +108,47 @@ def cnn_layers(batch, dev, iters):
     return results
 
 
+SECTIONS = ("elementwise", "matmul", "rows", "steps", "cnn-layers", "conv")
+
+
 def main():
     quick = "--quick" in sys.argv
     out = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    if only is not None and only not in SECTIONS:
+        sys.exit(f"torch_bench.py: unknown section '{only}' (sections: {', '.join(SECTIONS)})")
+    want = lambda section: only is None or only == section
     dev = torch.device("cuda:0")
     props = torch.cuda.get_device_properties(dev)
     print(f"device: {props.name}, torch {torch.__version__}")
     results = []
     n = 1 << 24 if quick else 1 << 28
-    iters = 5 if quick else 20
+    iters = int(sys.argv[sys.argv.index("--iters") + 1]) if "--iters" in sys.argv else (5 if quick else 20)
+    if want("elementwise"):
+        elementwise(results, n, dev, iters)
+    if want("matmul"):
+        matmul(results, 2048 if quick else 8192, dev, iters)
+    if want("rows"):
+        rows_section(results, n, dev, iters)
+    mlp_batch, cnn_batch = (512, 64) if quick else (4096, 512)
+    if want("steps"):
+        steps(results, mlp_batch, cnn_batch, dev, iters)
+    if want("cnn-layers"):
+        results.extend(cnn_layers(cnn_batch, dev, iters))
+        torch.cuda.empty_cache()
+    if want("conv"):
+        results.extend(conv_dtypes(8 if quick else 64, dev, iters))
+        torch.cuda.empty_cache()
+
+    for case, unit, value, ms in results:
+        print(f"{case:<40} {value:10.1f} {unit:<8} ({ms:.3f} ms)")
+    if out:
+        with open(out, "w") as f:
+            json.dump({"device": props.name, "torch": torch.__version__,
+                       "results": [{"case": c, "unit": u, "value": v, "ms": t} for c, u, v, t in results]}, f)
+
+
+def elementwise(results, n, dev, iters):
     a = torch.rand(n, device=dev)
     b = torch.rand(n, device=dev)
     c = torch.empty(n, device=dev)
@@ -129,7 +162,8 @@ def main():
     del a, b, c
     torch.cuda.empty_cache()
 
-    m = 2048 if quick else 8192
+
+def matmul(results, m, dev, iters):
     flops = 2.0 * m ** 3
     for name, dtype, tf32 in (("f32", torch.float32, False), ("tf32", torch.float32, True), ("bf16", torch.bfloat16, False)):
         torch.backends.cuda.matmul.allow_tf32 = tf32
@@ -141,6 +175,8 @@ def main():
     del x, y
     torch.cuda.empty_cache()
 
+
+def rows_section(results, n, dev, iters):
     cols = 4096
     rows = n // 4 // cols
     x = torch.randn(rows, cols, device=dev)
@@ -152,8 +188,9 @@ def main():
     del x
     torch.cuda.empty_cache()
 
+
+def steps(results, mlp_batch, cnn_batch, dev, iters):
     nn = torch.nn
-    mlp_batch, cnn_batch = (512, 64) if quick else (4096, 512)
     results.append(train_step(f"mlp 784-512-512-10 b{mlp_batch} train step",
                               lambda: nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
                                                     nn.Linear(512, 10)), (mlp_batch, 784), dev, iters))
@@ -168,18 +205,6 @@ def main():
                                 nn.Flatten(), nn.Linear(64 * 7 * 7, 10))
     results.append(train_step(f"cnn conv-bn-relu-pool x2 b{cnn_batch} autocast f16 train step", cnn, (cnn_batch, 1, 28, 28),
                               dev, iters, autocast=torch.float16))
-
-    results.extend(cnn_layers(cnn_batch, dev, iters))
-    torch.cuda.empty_cache()
-    results.extend(conv_dtypes(8 if quick else 64, dev, iters))
-    torch.cuda.empty_cache()
-
-    for case, unit, value, ms in results:
-        print(f"{case:<40} {value:10.1f} {unit:<8} ({ms:.3f} ms)")
-    if out:
-        with open(out, "w") as f:
-            json.dump({"device": props.name, "torch": torch.__version__,
-                       "results": [{"case": c, "unit": u, "value": v, "ms": t} for c, u, v, t in results]}, f)
 
 
 if __name__ == "__main__":
