@@ -8,6 +8,7 @@
 #include "test.h"
 
 using wick::cuda::FastDiv;
+using wick::cuda::IndexDiv;
 
 namespace {
 
@@ -62,4 +63,16 @@ WICK_TEST(fast_div_matches_division_for_every_dividend_of_a_conv_shape) {
         if (rest != i / 3136 || rp != i % 3136 || oh != rp / 56 || rw != rp % 56 || k.div(rest) != rest / 9) ++bad;
     }
     EXPECT(bad == 0);
+}
+
+WICK_TEST(index_div_by_a_divisor_past_the_fast_range_gives_quotient_zero) {
+    // A stride of 2^33 in a kernel whose dividends all fit 31 bits.
+    for (int64_t d : {int64_t(1) << 31, (int64_t(1) << 33) + 5}) {
+        const IndexDiv div(d);
+        for (int64_t n : {int64_t(0), int64_t(1), int64_t(12345), int64_t(0x7fffffff)}) {
+            int64_t r_fast = -1, r_wide = -1;
+            const int64_t q_fast = div.divmod<true>(n, r_fast), q_wide = div.divmod<false>(n, r_wide);
+            EXPECT(q_fast == 0 && r_fast == n && q_wide == 0 && r_wide == n);
+        }
+    }
 }

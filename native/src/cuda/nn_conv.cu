@@ -184,7 +184,9 @@ void conv2d_backward_input(const View& grad_x, const View& grad_out, const View&
     if (conv_uses_gemm(g)) return conv2d_backward_input_gemm(grad_x, grad_out, w, g);
     dispatch_floating(grad_x.dtype, op, [&](auto tag) {
         using T = typename decltype(tag)::type;
-        launch_kernel(op, fits_fast_div(n) ? &kernels::conv2d_grad_input<T, true> : &kernels::conv2d_grad_input<T, false>,
+        // The dividends: the flat index, and the tap offsets ih + ph and iw + pw.
+        const bool fast = fits_fast_div(n) && fits_fast_div(g.H + g.ph) && fits_fast_div(g.W + g.pw);
+        launch_kernel(op, fast ? &kernels::conv2d_grad_input<T, true> : &kernels::conv2d_grad_input<T, false>,
                       grid_1d(ceil_div(n, kThreads), op), dim3(kThreads), data_of<T>(grad_x), data_of<const T>(grad_out),
                       data_of<const T>(w), g, conv_divs(g));
     });
