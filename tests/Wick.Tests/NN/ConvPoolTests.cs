@@ -10,34 +10,6 @@ public class ConvPoolTests
     private static Tensor Input(long[] shape, int seed) =>
         Check.Tensor(Check.Values((int)shape.Aggregate(1L, (a, b) => a * b), seed), shape, DType.Float64);
 
-    /// <summary>Direct convolution, float64, 7 loops (N, OC, OH, OW, C, KH, KW).</summary>
-    private static double[] Conv2dReference(double[] x, long[] xs, double[] w, long[] ws, double[]? b, int stride, int pad, int dil, int groups, out long[] shape)
-    {
-        long n = xs[0], c = xs[1], h = xs[2], wd = xs[3], oc = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
-        long oh = (h + 2 * pad - dil * (kh - 1) - 1) / stride + 1, ow = (wd + 2 * pad - dil * (kw - 1) - 1) / stride + 1;
-        shape = new[] { n, oc, oh, ow };
-        var y = new double[n * oc * oh * ow];
-        long ocg = oc / groups;
-        for (long i = 0; i < n; ++i)
-            for (long o = 0; o < oc; ++o)
-                for (long p = 0; p < oh; ++p)
-                    for (long q = 0; q < ow; ++q)
-                    {
-                        double s = b?[o] ?? 0;
-                        long g = o / ocg;
-                        for (long ci = 0; ci < cg; ++ci)
-                            for (long r = 0; r < kh; ++r)
-                                for (long t = 0; t < kw; ++t)
-                                {
-                                    long hy = p * stride - pad + r * dil, wx = q * stride - pad + t * dil;
-                                    if (hy < 0 || hy >= h || wx < 0 || wx >= wd) continue;
-                                    s += x[((i * c + g * cg + ci) * h + hy) * wd + wx] * w[((o * cg + ci) * kh + r) * kw + t];
-                                }
-                        y[((i * oc + o) * oh + p) * ow + q] = s;
-                    }
-        return y;
-    }
-
     [TestCase(1, 0, 1, 1)]
     [TestCase(2, 1, 1, 1)]
     [TestCase(1, 2, 2, 2)]
@@ -48,9 +20,9 @@ public class ConvPoolTests
         long[] xs = { 2, 4, 7, 6 };
         using var x = Input(xs, 1);
         using var y = conv.Forward(x);
-        double[] expected = Conv2dReference(x.ToArray<double>(), xs, conv.Weight.ToArray<double>(), conv.Weight.Shape, conv.Bias!.ToArray<double>(),
-                                            stride, pad, dil, groups, out long[] shape);
-        Check.Close(y, new Reference(expected, shape), 1e-10, 1e-10);
+        var g = new ConvGeo(2, 4, 7, 6, 6, 3, 3, stride, stride, pad, pad, dil, dil, groups);
+        double[] expected = ConvRef.Conv(g, x.ToArray<double>(), conv.Weight.ToArray<double>(), conv.Bias!.ToArray<double>());
+        Check.Close(y, new Reference(expected, g.YShape), 1e-10, 1e-10);
         using var small = Input(new long[] { 1, 4, 5, 5 }, 2);
         small.RequiresGrad = true;
         Assert.That(Wick.Autograd.GradCheck(a => conv.Forward(a[0]), new[] { small }));
@@ -68,13 +40,10 @@ public class ConvPoolTests
         using var c1 = new Conv1d(3, 5, 4, stride: 2, padding: 1, dtype: DType.Float64, generator: new Generator(3));
         using var x1 = Input(new long[] { 2, 3, 11 }, 3);
         using var y1 = c1.Forward(x1);
-        // Padding 1 on the length only: the reference convolves an explicitly padded copy.
-        double[] padded = new double[2 * 3 * 13];
-        double[] xd = x1.ToArray<double>();
-        for (int i = 0; i < 6; ++i) Array.Copy(xd, i * 11, padded, i * 13 + 1, 11);
-        double[] e = Conv2dReference(padded, new long[] { 2, 3, 1, 13 }, c1.Weight.ToArray<double>(), new long[] { 5, 3, 1, 4 },
-                                     c1.Bias!.ToArray<double>(), 2, 0, 1, 1, out long[] s);
-        Check.Close(y1, new Reference(e, 2, 5, s[3]), 1e-10, 1e-10);
+        // A 2-D convolution of height 1, with padding 1 on the length only.
+        var g1 = new ConvGeo(2, 3, 1, 11, 5, 1, 4, 1, 2, 0, 1, 1, 1, 1);
+        double[] e = ConvRef.Conv(g1, x1.ToArray<double>(), c1.Weight.ToArray<double>(), c1.Bias!.ToArray<double>());
+        Check.Close(y1, new Reference(e, 2, 5, g1.OW), 1e-10, 1e-10);
 
         // <conv(x), y> == <x, convT(y)> for the same weight and no bias.
         using var conv = new Conv2d(3, 4, 3, stride: 2, padding: 1, bias: false, dtype: DType.Float64, generator: new Generator(4));
