@@ -14,10 +14,19 @@ namespace wick::cuda {
 
 namespace kernels {
 
+// The two centred sums of a row, sum of (x - mu_t) and of (x - mu_t)^2, combined across the block
+// in one reduction.
+template <class T>
+struct CentredSums {
+    T d, q;
+    __device__ __forceinline__ CentredSums operator+(const CentredSums& o) const { return {d + o.d, q + o.q}; }
+};
+
 template <class T>
 __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* rstd, const T* x, const T* w, const T* b,
                                                             int64_t N, double eps) {
     __shared__ double slots[kThreads];
+    __shared__ CentredSums<double> pair_slots[kThreads];
     const int64_t r = blockIdx.x;
     const T* xr = x + r * N;
     T* yr = out + r * N;
@@ -31,8 +40,8 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* 
         d += c;
         q += c * c;
     }
-    const double dm = block_reduce(d, slots, SumOp{}) / static_cast<double>(N);
-    const double var = fmax(block_reduce(q, slots, SumOp{}) / static_cast<double>(N) - dm * dm, 0.0);
+    const CentredSums<double> t = block_reduce(CentredSums<double>{d, q}, pair_slots, SumOp{});
+    const double dm = t.d / static_cast<double>(N), var = fmax(t.q / static_cast<double>(N) - dm * dm, 0.0);
     const T rs = static_cast<T>(1.0 / m_sqrt(var + eps)), dm_t = static_cast<T>(dm);
     for (int64_t j = threadIdx.x; j < N; j += blockDim.x) {
         T v = ((xr[j] - mu_t) - dm_t) * rs;
@@ -45,13 +54,6 @@ __global__ void __launch_bounds__(kThreads) layer_norm_rows(T* out, T* mean, T* 
         rstd[r] = rs;
     }
 }
-
-// The two centred sums of a register row, combined across the block in one reduction.
-template <class T>
-struct CentredSums {
-    T d, q;  // sum of (x - mu_t), sum of (x - mu_t)^2
-    __device__ __forceinline__ CentredSums operator+(const CentredSums& o) const { return {d + o.d, q + o.q}; }
-};
 
 // layer_norm_rows for rows that fit registers (row_plan): x is read once, its vectors kept in
 // registers for the mean, the centred sum of squares and the output. Each thread sums its own
@@ -121,6 +123,7 @@ template <class T>
 __global__ void __launch_bounds__(kThreads) layer_norm_backward_rows(T* gx, const T* g, const T* x, const T* mean,
                                                                      const T* rstd, const T* w, int64_t N) {
     __shared__ double slots[kThreads];
+    __shared__ CentredSums<double> pair_slots[kThreads];
     const int64_t r = blockIdx.x;
     const T* xr = x + r * N;
     const T* gr = g + r * N;
