@@ -4,7 +4,8 @@
 //
 // The ops layer (ops/nn_*.cpp) checks every argument, allocates the outputs and hands kernels
 // contiguous, row-major views of one floating dtype (f32 or f64; 16-bit floats are computed in f32)
-// unless an entry says otherwise (the convolutions take f16 / bf16 too where conv_16bit is set). Index tensors (targets, pooling indices, embedding ids) are int64.
+// unless an entry says otherwise (the convolutions take f16 / bf16 too where conv_16bit is set).
+// Index tensors (targets, pooling indices, embedding ids) are int64.
 // An optional tensor that is absent is a View with data == nullptr.
 #pragma once
 

@@ -180,7 +180,7 @@ struct RowsSimd {
     // first pass, so the second one is bound by that latency, not by memory). The second pass prefetches the
     // caller's next run (`next`, n elements, may be null), so its loads from memory overlap this arithmetic.
     // The third pass (mean_lo, see Rows::moments) runs only for rows whose mean is large against their
-    // spread (kFarFromZero): elsewhere the rounding of m is far below float precision of the result.
+    // spread (far_from_zero): elsewhere the rounding of m is far below float precision of the result.
     static void moments(const float* x, int64_t n, float* mean, float* mean_lo, float* var, const float* next) {
         R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
         int64_t i = 0;
