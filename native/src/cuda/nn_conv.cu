@@ -67,7 +67,7 @@ __global__ void __launch_bounds__(kThreads) conv2d_direct(T* __restrict__ out, c
     out[i] = from_op<T>(bias != nullptr ? acc + to_op(bias[oc]) : acc);
 }
 
-// Output row oh reads input row ih through tap kh when oh * sh - ph + kh * dh == ih.
+// grad_x[n, c, ih, iw]: over the taps that read (ih, iw) (output_reading) and c's group's outputs.
 template <class T, bool Fast>
 __global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go, const T* w, ConvShape g, ConvDivs dv) {
     using A = OpMath<T>;
@@ -78,17 +78,11 @@ __global__ void __launch_bounds__(kThreads) conv2d_grad_input(T* gx, const T* go
     const int64_t grp = dv.Cg.divmod<Fast>(c, cl);
     A acc = 0;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
-        const int64_t th = ih + g.ph - kh * g.dh;
-        if (th < 0) continue;
-        int64_t rh;
-        const int64_t oh = dv.sh.divmod<Fast>(th, rh);
-        if (rh != 0 || oh >= g.OH) continue;
+        int64_t oh;
+        if (!output_reading<Fast>(ih, g.ph, kh, g.dh, dv.sh, g.OH, oh)) continue;
         for (int64_t kw = 0; kw < g.KW; ++kw) {
-            const int64_t tw = iw + g.pw - kw * g.dw;
-            if (tw < 0) continue;
-            int64_t rw;
-            const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
-            if (rw != 0 || ow >= g.OW) continue;
+            int64_t ow;
+            if (!output_reading<Fast>(iw, g.pw, kw, g.dw, dv.sw, g.OW, ow)) continue;
             for (int64_t o = 0; o < g.OCg; ++o) {
                 const int64_t oc = grp * g.OCg + o;
                 acc += to_op(go[((n * g.OC + oc) * g.OH + oh) * g.OW + ow]) * to_op(w[((oc * g.Cg + cl) * g.KH + kh) * g.KW + kw]);

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/view.h"
+#include "cuda/common.cuh"
 #include "cuda/fast_div.cuh"
 
 namespace wick::cuda {
@@ -24,6 +25,19 @@ inline ConvDivs conv_divs(const ConvShape& g) {
     return ConvDivs{IndexDiv(g.OW), IndexDiv(g.OH), IndexDiv(g.OC), IndexDiv(g.OCg), IndexDiv(g.W),
                     IndexDiv(g.H),  IndexDiv(g.C),  IndexDiv(g.Cg), IndexDiv(g.KW),  IndexDiv(g.KH),
                     IndexDiv(g.Cg * g.KH * g.KW),   IndexDiv(g.OH * g.OW),           IndexDiv(g.sh),  IndexDiv(g.sw)};
+}
+
+// The output coordinate o that reads input coordinate i through tap k along one axis, where
+// o * stride - pad + k * dilation == i; false when no output does (col2im and the direct input
+// gradient walk the taps of an input element with it). Fast as in the kernels (IndexDiv::divmod).
+template <bool Fast>
+__device__ __forceinline__ bool output_reading(int64_t i, int64_t pad, int64_t k, int64_t dilation, const IndexDiv& stride,
+                                               int64_t out_size, int64_t& o) {
+    const int64_t t = i + pad - k * dilation;
+    if (t < 0) return false;
+    int64_t r;
+    o = stride.divmod<Fast>(t, r);
+    return r == 0 && o < out_size;
 }
 
 // True when the GEMM path pays: enough taps per output (Cg * KH * KW) to fill a matrix product.

@@ -72,17 +72,11 @@ __global__ void __launch_bounds__(kThreads)
         const int64_t ih = dv.W.divmod<Fast>(e, iw);
         A acc = 0;
         for (int64_t kh = 0; kh < g.KH; ++kh) {
-            const int64_t th = ih + g.ph - kh * g.dh;
-            if (th < 0) continue;
-            int64_t rh;
-            const int64_t oh = dv.sh.divmod<Fast>(th, rh);
-            if (rh != 0 || oh >= g.OH) continue;
+            int64_t oh;
+            if (!output_reading<Fast>(ih, g.ph, kh, g.dh, dv.sh, g.OH, oh)) continue;
             for (int64_t kw = 0; kw < g.KW; ++kw) {
-                const int64_t tw = iw + g.pw - kw * g.dw;
-                if (tw < 0) continue;
-                int64_t rw;
-                const int64_t ow = dv.sw.divmod<Fast>(tw, rw);
-                if (rw != 0 || ow >= g.OW) continue;
+                int64_t ow;
+                if (!output_reading<Fast>(iw, g.pw, kw, g.dw, dv.sw, g.OW, ow)) continue;
                 acc += cn[(kh * g.KW + kw) * P + oh * g.OW + ow];
             }
         }
